@@ -8,7 +8,9 @@ import (
 )
 
 // single matches one glob on its own, without parent-directory logic.
-type single struct{ pm *patternmatcher.PatternMatcher }
+type single struct {
+	pm *patternmatcher.PatternMatcher
+}
 
 func newSingle(glob string) (single, error) {
 	pm, err := patternmatcher.New([]string{glob})
