@@ -143,7 +143,7 @@ func TestOpen(t *testing.T) {
 			decisions: map[string]decision{
 				"app/.env":   {3, false},
 				"other/.env": {2, true},
-				".env":       {2, true},
+				".env":       {1, true}, // the first matching exclude settles it
 			},
 		},
 		{
