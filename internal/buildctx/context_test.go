@@ -263,6 +263,9 @@ func TestOpen(t *testing.T) {
 			if c.IgnoreFile != wantIgnore || c.DockerfileSpecific != tc.specific {
 				t.Errorf("ignore file = %q specific=%v, want %q specific=%v", c.IgnoreFile, c.DockerfileSpecific, wantIgnore, tc.specific)
 			}
+			if sent := sentByFsutil(t, dir, c.Patterns); !equalStrings(c.Files, sent) {
+				t.Errorf("Files differ from fsutil:\n got %q\nwant %q", c.Files, sent)
+			}
 			if !equalStrings(c.Files, tc.wantFiles) {
 				t.Errorf("Files:\n got %q\nwant %q", c.Files, tc.wantFiles)
 			}

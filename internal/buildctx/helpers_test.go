@@ -1,10 +1,14 @@
 package buildctx
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tonistiigi/fsutil"
 )
 
 // writeTree creates files under dir. A value starting with "->" makes a
@@ -53,4 +57,30 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// sentByFsutil lists the non-directory entries that fsutil, the library
+// the build client sends the context with, transfers under patterns.
+func sentByFsutil(t testing.TB, dir string, pats []Pattern) []string {
+	t.Helper()
+	var excludes []string
+	for _, p := range pats {
+		excludes = append(excludes, p.Text)
+	}
+	var out []string
+	err := fsutil.Walk(context.Background(), dir, &fsutil.FilterOpt{ExcludePatterns: excludes},
+		func(p string, fi os.FileInfo, err error) error {
+			if err != nil {
+				return err
+			}
+			if !fi.IsDir() {
+				out = append(out, filepath.ToSlash(p))
+			}
+			return nil
+		})
+	if err != nil {
+		t.Fatalf("fsutil.Walk: %v", err)
+	}
+	slices.Sort(out)
+	return out
 }

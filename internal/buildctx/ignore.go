@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
@@ -68,12 +69,31 @@ func ReadIgnore(name string, data []byte) ([]Pattern, error) {
 	pats := make([]Pattern, len(texts))
 	for i, t := range texts {
 		p := Pattern{Text: t, Line: lines[i], Exclusion: strings.HasPrefix(t, "!")}
+		if err := representable(t); err != nil {
+			return nil, &LineError{Path: name, Line: p.Line, Err: err}
+		}
 		if err := validate(p); err != nil {
 			return nil, &LineError{Path: name, Line: p.Line, Err: fmt.Errorf("pattern %q: %w", t, err)}
 		}
 		pats[i] = p
 	}
 	return pats, nil
+}
+
+// representable rejects what patternmatcher's text/scanner cannot read
+// cleanly (it would print to stderr and substitute U+FFFD or drop a BOM):
+// no file name can be matched faithfully by such a pattern, and hostile
+// input deserves a clear error instead.
+func representable(t string) error {
+	switch {
+	case !utf8.ValidString(t):
+		return errors.New("pattern is not valid UTF-8")
+	case strings.ContainsRune(t, 0):
+		return errors.New("pattern contains a NUL byte")
+	case strings.ContainsRune(t, '\uFEFF'):
+		return errors.New("pattern contains a byte order mark")
+	}
+	return nil
 }
 
 // validate runs the pattern through patternmatcher.New (syntax and "!"
