@@ -4,6 +4,8 @@
 package finding
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 )
@@ -166,4 +168,22 @@ type Rule struct {
 	Rationale   string
 	Fix         string
 	Bad, Good   []Example
+}
+
+// Fingerprint identifies a finding across runs: rule, file (or image, or
+// container) and the finding's key, but not its line, so baselines and
+// SARIF partial fingerprints survive edits above it.
+func (f *Finding) Fingerprint() string {
+	h := sha256.New()
+	id := ""
+	if f.Rule != nil {
+		id = f.Rule.ID
+	}
+	key := f.Key
+	if key == "" {
+		key = f.Message
+	}
+	l := f.Location
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s", id, l.Path, l.Image, l.Container, l.Field, key)
+	return hex.EncodeToString(h.Sum(nil))[:32]
 }

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/hardhull/hardhull/internal/config"
+	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/report"
+	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/spf13/cobra"
+)
+
+// outputFlags are shared by every auditing command.
+type outputFlags struct {
+	format        string
+	output        string
+	failOn        string
+	configPath    string
+	baseline      string
+	writeBaseline string
+	noColor       bool
+}
+
+func (o *outputFlags) register(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVar(&o.format, "format", "text", "output format: text, json, sarif, markdown, checklist")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
+	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a finding is at or above this severity (default medium, or fail-on in .hardhull.yaml)")
+	f.StringVar(&o.configPath, "config", "", "policy file (default: .hardhull.yaml in the target directory or its parents)")
+	f.StringVar(&o.baseline, "baseline", "", "suppress findings recorded in this baseline file")
+	f.StringVar(&o.writeBaseline, "write-baseline", "", "record the current findings in this baseline file")
+	f.BoolVar(&o.noColor, "no-color", false, "never colour text output")
+}
+
+// finish applies policy, writes the report and decides the exit code.
+func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string) error {
+	cfgPath := o.configPath
+	if cfgPath == "" {
+		if p, ok := config.Find(dir); ok {
+			cfgPath = p
+		}
+	}
+	cfg := &config.Config{}
+	if cfgPath != "" {
+		var err error
+		if cfg, err = config.Load(cfgPath); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	failOn := finding.Medium
+	if cfg.FailOn != nil {
+		failOn = *cfg.FailOn
+	}
+	if o.failOn != "" {
+		s, err := finding.ParseSeverity(o.failOn)
+		if err != nil {
+			return usageErr("--fail-on: %v", err)
+		}
+		failOn = s
+	}
+	pol := &config.Policy{Config: cfg, Root: dir, Equivalent: equivalentIDs}
+	if o.baseline != "" {
+		b, err := config.ReadBaseline(o.baseline)
+		if err != nil {
+			return usageErr("--baseline: %v", err)
+		}
+		pol.Baseline = b
+	}
+	pol.Apply(res)
+	if o.writeBaseline != "" {
+		if err := config.WriteBaseline(o.writeBaseline, res.Findings); err != nil {
+			return usageErr("--write-baseline: %v", err)
+		}
+	}
+	var w io.Writer = c.OutOrStdout()
+	if o.output != "" && o.output != "-" {
+		f, err := os.Create(o.output)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	rep, err := report.New(o.format, report.Options{Color: !o.noColor && o.output == "" && isTerminal(w) && os.Getenv("NO_COLOR") == "", Version: Version, Catalogue: catalogueMeta()})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if err := rep.Report(w, res); err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("write report: %w", err)}
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintf(c.ErrOrStderr(), "hardhull: %s\n", errLine(e))
+	}
+	if code := config.ExitCode(res, failOn); code != 0 {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+func errLine(e finding.InputError) string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Message)
+}
+
+func equivalentIDs(tool, id string) []string {
+	var out []string
+	for _, r := range rules.ClaimingEquivalent(tool, id) {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func catalogueMeta() []*finding.Rule {
+	var out []*finding.Rule
+	for _, r := range rules.All() {
+		out = append(out, r.Rule)
+	}
+	return out
+}
+
+// policyDir is where .hardhull.yaml is looked up and inline comments are
+// resolved from: the scanned directory, or a named file's directory.
+func policyDir(paths []string) string {
+	if len(paths) == 0 {
+		return "."
+	}
+	if st, err := os.Stat(paths[0]); err == nil && !st.IsDir() {
+		return filepath.Dir(paths[0])
+	}
+	return paths[0]
+}

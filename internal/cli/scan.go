@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/scan"
+	"github.com/spf13/cobra"
+)
+
+func newScanCmd() *cobra.Command {
+	var (
+		out       outputFlags
+		files     []string
+		stdinKind string
+		target    string
+		buildArgs []string
+		only      []string
+	)
+	c := &cobra.Command{
+		Use:   "scan [PATH...]",
+		Short: "Audit Dockerfiles, compose files, .dockerignore, build contexts and FastAPI settings",
+		Example: `  hardhull scan
+  hardhull scan path/to/app
+  hardhull scan Dockerfile compose.yaml --format sarif -o hardhull.sarif
+  cat Dockerfile | hardhull scan --stdin-kind dockerfile -`,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}}
+			for _, a := range buildArgs {
+				k, v, _ := strings.Cut(a, "=")
+				opts.BuildArgs[k] = v
+			}
+			if len(args) == 1 && args[0] == "-" {
+				kinds := map[string]scan.Kind{"dockerfile": scan.DockerfileKind, "compose": scan.ComposeKind, "python": scan.PythonKind}
+				k, ok := kinds[strings.ToLower(stdinKind)]
+				if !ok {
+					return usageErr("reading stdin needs --stdin-kind dockerfile|compose|python")
+				}
+				opts.Paths, opts.Stdin, opts.StdinKind = nil, c.InOrStdin(), k
+			}
+			if len(only) > 0 {
+				for _, id := range only {
+					r := rules.Lookup(strings.TrimSpace(id))
+					if r == nil {
+						return usageErr("--rule: unknown rule %q", id)
+					}
+					opts.Rules = append(opts.Rules, r)
+				}
+			}
+			res, err := scan.Scan(c.Context(), opts)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			return out.finish(c, res, policyDir(args))
+		},
+	}
+	out.register(c)
+	c.Flags().StringArrayVarP(&files, "file", "f", nil, "compose file to load (repeatable, merged in order like docker compose -f)")
+	c.Flags().StringVar(&stdinKind, "stdin-kind", "", "kind of the file read from stdin when PATH is -: dockerfile, compose, python")
+	c.Flags().StringVar(&target, "target", "", "the build target stage that ships (default: the last stage)")
+	c.Flags().StringArrayVar(&buildArgs, "build-arg", nil, "KEY=VALUE build argument used to resolve ARGs")
+	c.Flags().StringSliceVar(&only, "rule", nil, "run only these rules (IDs or slugs)")
+	return c
+}

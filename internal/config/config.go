@@ -1,0 +1,159 @@
+// Package config is hardhull's policy layer, applied once after the rules:
+// the .hardhull.yaml file, inline ignore comments, baselines and the
+// severity threshold.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/hardhull/hardhull/internal/finding"
+	"gopkg.in/yaml.v3"
+)
+
+// FileName is looked up in the scanned directory and its parents.
+const FileName = ".hardhull.yaml"
+
+// Config is the .hardhull.yaml file.
+type Config struct {
+	FailOn *finding.Severity `yaml:"fail-on"`
+	// Disable turns rules off everywhere.
+	Disable []string `yaml:"disable"`
+	// Severity overrides a rule's severity.
+	Severity map[string]finding.Severity `yaml:"severity"`
+	// Ignore drops rules for paths matching a glob (`**` allowed).
+	Ignore []PathIgnore `yaml:"ignore"`
+	// TrustedRegistries, when set, are the only registries base images may
+	// come from.
+	TrustedRegistries []string `yaml:"trusted-registries"`
+
+	path string
+}
+
+// PathIgnore drops Rules (all when empty) under Path.
+type PathIgnore struct {
+	Path   string   `yaml:"path"`
+	Rules  []string `yaml:"rules"`
+	Reason string   `yaml:"reason"`
+}
+
+// Load reads a config file; a missing file is an empty config.
+func Load(p string) (*Config, error) {
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return Parse(p, b)
+}
+
+// Parse reads config content; errors name the file and line.
+func Parse(name string, b []byte) (*Config, error) {
+	if len(b) > 1<<20 {
+		return nil, fmt.Errorf("%s: config larger than 1 MiB", name)
+	}
+	c := &Config{path: name}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, ig := range c.Ignore {
+		if _, err := path.Match(strings.ReplaceAll(ig.Path, "**", "*"), ""); err != nil {
+			return nil, fmt.Errorf("%s: ignore path %q: %w", name, ig.Path, err)
+		}
+	}
+	return c, nil
+}
+
+// Find looks for FileName in dir and its parents.
+func Find(dir string) (string, bool) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", false
+	}
+	for {
+		p := filepath.Join(abs, FileName)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p, true
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return "", false
+		}
+		abs = parent
+	}
+}
+
+func (c *Config) disabled(id string) bool {
+	for _, d := range c.Disable {
+		if strings.EqualFold(d, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) pathIgnored(id, p string) bool {
+	for _, ig := range c.Ignore {
+		if !GlobMatch(ig.Path, p) {
+			continue
+		}
+		if len(ig.Rules) == 0 {
+			return true
+		}
+		for _, r := range ig.Rules {
+			if strings.EqualFold(r, id) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// GlobMatch matches slash paths against a glob where `**` spans
+// directories and a pattern without a slash matches any base name.
+func GlobMatch(pattern, p string) bool {
+	p = strings.TrimPrefix(filepath.ToSlash(p), "./")
+	pattern = strings.TrimPrefix(pattern, "./")
+	if !strings.Contains(pattern, "/") {
+		ok, _ := path.Match(pattern, path.Base(p))
+		if ok {
+			return true
+		}
+	}
+	return globSegs(strings.Split(pattern, "/"), strings.Split(p, "/"))
+}
+
+func globSegs(pat, segs []string) bool {
+	for len(pat) > 0 {
+		if pat[0] == "**" {
+			if len(pat) == 1 {
+				return true
+			}
+			for i := 0; i <= len(segs); i++ {
+				if globSegs(pat[1:], segs[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(segs) == 0 {
+			return false
+		}
+		if ok, _ := path.Match(pat[0], segs[0]); !ok {
+			return false
+		}
+		pat, segs = pat[1:], segs[1:]
+	}
+	// A directory pattern covers everything below it.
+	return true
+}

@@ -1,0 +1,422 @@
+// Package dockerfile turns a Dockerfile into a typed model with source
+// positions, using the parser BuildKit itself uses, and resolves what the
+// rules need: stages, meta ARGs in FROM, which stage ships, the effective
+// user and environment of a stage.
+package dockerfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// MaxSize bounds what Parse reads; real Dockerfiles are a few KiB.
+const MaxSize = 4 << 20
+
+// File is one parsed Dockerfile.
+type File struct {
+	Path     string
+	Source   []byte
+	Escape   rune
+	MetaArgs []Arg
+	Stages   []*Stage
+	Warnings []string
+}
+
+// Arg is one ARG declaration.
+type Arg struct {
+	Name    string
+	Default string
+	HasDef  bool
+	Line    int
+}
+
+// Stage is one FROM and the instructions after it.
+type Stage struct {
+	Index int
+	Name  string // lower-cased "AS" name, or ""
+	// Base is the FROM argument as written; Image is Base with meta ARGs
+	// expanded (their defaults, or overrides from Options.BuildArgs).
+	Base     string
+	Image    string
+	Platform string
+	Line     int
+	// Parent is the stage this one builds FROM, when it names one.
+	Parent       *Stage
+	Instructions []*Instruction
+	// Unresolved lists meta ARGs that FROM uses but nothing defines.
+	Unresolved []string
+}
+
+// Instruction is one instruction with its typed form from BuildKit.
+type Instruction struct {
+	Cmd       string // lower-case keyword: "run", "copy", ...
+	Line      int
+	EndLine   int
+	Original  string
+	Command   instructions.Command
+	Flags     []string
+	Heredocs  []parser.Heredoc
+	Comments  []string
+	Stage     *Stage
+	lineStart int
+}
+
+// Options changes how a file is resolved.
+type Options struct {
+	BuildArgs map[string]string
+}
+
+// ParseError is an input error with a position.
+type ParseError struct {
+	Path string
+	Line int
+	Err  error
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Parse reads a Dockerfile. Errors are *ParseError naming path and line.
+func Parse(path string, r io.Reader, opts Options) (*File, error) {
+	src, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	if err != nil {
+		return nil, &ParseError{Path: path, Err: err}
+	}
+	if len(src) > MaxSize {
+		return nil, &ParseError{Path: path, Err: fmt.Errorf("file larger than %d bytes", MaxSize)}
+	}
+	return ParseBytes(path, src, opts)
+}
+
+// ParseBytes is Parse over content already in memory.
+func ParseBytes(path string, src []byte, opts Options) (f *File, err error) {
+	defer func() {
+		// BuildKit's parser is trusted code but fuzzing is cheaper than
+		// auditing every path of it: a panic becomes an input error.
+		if r := recover(); r != nil {
+			f, err = nil, &ParseError{Path: path, Err: fmt.Errorf("parser failure: %v", r)}
+		}
+	}()
+	if bytes.IndexByte(src, 0) >= 0 {
+		return nil, &ParseError{Path: path, Line: lineOf(src, bytes.IndexByte(src, 0)), Err: errors.New("binary content (NUL byte); not a Dockerfile")}
+	}
+	res, err := parser.Parse(bytes.NewReader(src))
+	if err != nil {
+		return nil, &ParseError{Path: path, Line: errLine(err), Err: cleanErr(err)}
+	}
+	f = &File{Path: path, Source: src, Escape: res.EscapeToken}
+	for _, w := range res.Warnings {
+		f.Warnings = append(f.Warnings, w.Short)
+	}
+	var cur *Stage
+	for _, n := range res.AST.Children {
+		v, err := instructions.ParseInstruction(n)
+		if err != nil {
+			return nil, &ParseError{Path: path, Line: n.StartLine, Err: cleanErr(err)}
+		}
+		in := &Instruction{
+			Cmd: strings.ToLower(n.Value), Line: n.StartLine, EndLine: n.EndLine,
+			Original: n.Original, Flags: n.Flags, Heredocs: n.Heredocs, Comments: n.PrevComment,
+		}
+		switch c := v.(type) {
+		case *instructions.Stage:
+			cur = &Stage{Index: len(f.Stages), Name: strings.ToLower(c.Name), Base: c.BaseName, Platform: c.Platform, Line: n.StartLine}
+			in.Stage = cur
+			cur.Instructions = append(cur.Instructions, in)
+			f.Stages = append(f.Stages, cur)
+		case *instructions.ArgCommand:
+			if cur == nil {
+				for _, a := range c.Args {
+					arg := Arg{Name: a.Key, Line: n.StartLine}
+					if a.Value != nil {
+						arg.Default, arg.HasDef = *a.Value, true
+					}
+					f.MetaArgs = append(f.MetaArgs, arg)
+				}
+				continue
+			}
+			in.Command = c
+			in.Stage = cur
+			cur.Instructions = append(cur.Instructions, in)
+		case instructions.Command:
+			if cur == nil {
+				return nil, &ParseError{Path: path, Line: n.StartLine, Err: fmt.Errorf("%s before the first FROM", strings.ToUpper(in.Cmd))}
+			}
+			in.Command = c
+			in.Stage = cur
+			cur.Instructions = append(cur.Instructions, in)
+		}
+	}
+	if len(f.Stages) == 0 {
+		return nil, &ParseError{Path: path, Err: errors.New("no FROM instruction")}
+	}
+	f.resolve(opts)
+	return f, nil
+}
+
+func (f *File) resolve(opts Options) {
+	env := argEnv{}
+	for _, a := range f.MetaArgs {
+		if v, ok := opts.BuildArgs[a.Name]; ok {
+			env[a.Name] = v
+		} else if a.HasDef {
+			// Defaults may reference earlier meta ARGs.
+			env[a.Name] = expand(a.Default, env, f.Escape)
+		} else {
+			env[a.Name] = ""
+		}
+	}
+	lex := shell.NewLex(f.Escape)
+	byName := map[string]*Stage{}
+	for _, s := range f.Stages {
+		res, err := lex.ProcessWordWithMatches(s.Base, env)
+		if err != nil {
+			s.Image = s.Base
+		} else {
+			s.Image = res.Result
+			for u := range res.Unmatched {
+				s.Unresolved = append(s.Unresolved, u)
+			}
+			sort.Strings(s.Unresolved)
+		}
+		if p, ok := byName[strings.ToLower(s.Image)]; ok {
+			s.Parent = p
+		}
+		if s.Name != "" {
+			byName[s.Name] = s
+		}
+	}
+}
+
+func expand(word string, env argEnv, esc rune) string {
+	out, _, err := shell.NewLex(esc).ProcessWord(word, env)
+	if err != nil {
+		return word
+	}
+	return out
+}
+
+type argEnv map[string]string
+
+func (e argEnv) Get(k string) (string, bool) { v, ok := e[k]; return v, ok }
+func (e argEnv) Keys() []string {
+	ks := make([]string, 0, len(e))
+	for k := range e {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// Stage returns the stage with the given name or index string.
+func (f *File) Stage(ref string) *Stage {
+	for _, s := range f.Stages {
+		if s.Name != "" && strings.EqualFold(s.Name, ref) {
+			return s
+		}
+		if fmt.Sprint(s.Index) == ref {
+			return s
+		}
+	}
+	return nil
+}
+
+// Final is the stage that ships: the target when one is given and exists,
+// else the last stage.
+func (f *File) Final(target string) *Stage {
+	if target != "" {
+		if s := f.Stage(target); s != nil {
+			return s
+		}
+	}
+	return f.Stages[len(f.Stages)-1]
+}
+
+// Chain returns the stage and its ancestors (stage first), stopping at the
+// first stage built from an external image.
+func (s *Stage) Chain() []*Stage {
+	var out []*Stage
+	seen := map[*Stage]bool{}
+	for c := s; c != nil && !seen[c]; c = c.Parent {
+		seen[c] = true
+		out = append(out, c)
+	}
+	return out
+}
+
+// External is the image the stage finally builds on (through parent
+// stages), as resolved.
+func (s *Stage) External() string {
+	ch := s.Chain()
+	return ch[len(ch)-1].Image
+}
+
+// Find returns the stage's own instructions with the given keyword.
+func (s *Stage) Find(cmd string) []*Instruction {
+	var out []*Instruction
+	for _, in := range s.Instructions {
+		if in.Cmd == cmd {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// Last returns the last instruction with the keyword across the stage and
+// its parents (what the built image inherits), or nil.
+func (s *Stage) Last(cmd string) *Instruction {
+	for _, st := range s.Chain() {
+		ins := st.Find(cmd)
+		if len(ins) > 0 {
+			return ins[len(ins)-1]
+		}
+	}
+	return nil
+}
+
+// User is the effective USER of the stage: the last USER across the chain,
+// or nil when the image's own default (usually root) applies.
+func (s *Stage) User() *Instruction { return s.Last("user") }
+
+// UserName is the text of the effective USER, or "".
+func (s *Stage) UserName() string {
+	if u := s.User(); u != nil {
+		if c, ok := u.Command.(*instructions.UserCommand); ok {
+			return c.User
+		}
+	}
+	return ""
+}
+
+// EnvVar is one ENV or ARG key of a stage with where it is set.
+type EnvVar struct {
+	Key, Value string
+	In         *Instruction
+}
+
+// Env lists ENV pairs across the chain in definition order (parents first).
+func (s *Stage) Env() []EnvVar {
+	ch := s.Chain()
+	var out []EnvVar
+	for i := len(ch) - 1; i >= 0; i-- {
+		for _, in := range ch[i].Instructions {
+			if c, ok := in.Command.(*instructions.EnvCommand); ok {
+				for _, kv := range c.Env {
+					out = append(out, EnvVar{Key: kv.Key, Value: kv.Value, In: in})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Args lists the stage's own ARG declarations with defaults.
+func (s *Stage) Args() []EnvVar {
+	var out []EnvVar
+	for _, in := range s.Instructions {
+		if c, ok := in.Command.(*instructions.ArgCommand); ok {
+			for _, a := range c.Args {
+				v := ""
+				if a.Value != nil {
+					v = *a.Value
+				}
+				out = append(out, EnvVar{Key: a.Key, Value: v, In: in})
+			}
+		}
+	}
+	return out
+}
+
+// Script is the shell text an instruction runs: its command line plus any
+// heredoc bodies, so checks see commands hidden in heredocs.
+func (in *Instruction) Script() string {
+	var b strings.Builder
+	switch c := in.Command.(type) {
+	case *instructions.RunCommand:
+		b.WriteString(strings.Join(c.CmdLine, " "))
+		for _, f := range c.Files {
+			b.WriteString("\n")
+			b.WriteString(f.Data)
+		}
+	case *instructions.CmdCommand:
+		b.WriteString(strings.Join(c.CmdLine, " "))
+	case *instructions.EntrypointCommand:
+		b.WriteString(strings.Join(c.CmdLine, " "))
+	default:
+		b.WriteString(in.Original)
+	}
+	return b.String()
+}
+
+// Flag returns the value of a --name=value flag on the instruction.
+func (in *Instruction) Flag(name string) (string, bool) {
+	for _, f := range in.Flags {
+		k, v, _ := strings.Cut(strings.TrimPrefix(f, "--"), "=")
+		if k == name {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// HasSecretMount reports RUN --mount=type=secret (the fix for build secrets).
+func (in *Instruction) HasSecretMount() bool {
+	for _, f := range in.Flags {
+		if strings.HasPrefix(f, "--mount=") && strings.Contains(f, "type=secret") {
+			return true
+		}
+	}
+	return false
+}
+
+// UsedAsSource reports whether another stage copies from s, or builds FROM
+// it: a stage that only feeds others is a builder.
+func (f *File) UsedAsSource(s *Stage) bool {
+	for _, o := range f.Stages {
+		if o == s {
+			continue
+		}
+		if o.Parent == s {
+			return true
+		}
+		for _, in := range o.Find("copy") {
+			if from, ok := in.Flag("from"); ok && (strings.EqualFold(from, s.Name) || from == fmt.Sprint(s.Index)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func lineOf(src []byte, off int) int { return bytes.Count(src[:off], []byte("\n")) + 1 }
+
+func errLine(err error) int {
+	var le *parser.LocationError
+	if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
+		return le.Locations[0][0].Start.Line
+	}
+	return 0
+}
+
+// cleanErr drops BuildKit's stack-carrying wrappers so messages stay one line.
+func cleanErr(err error) error {
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return errors.New(msg)
+}

@@ -1,0 +1,164 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/distribution/reference"
+	"github.com/hardhull/hardhull/internal/dockerfile"
+	"github.com/hardhull/hardhull/internal/finding"
+)
+
+func dfEx(src string) finding.Example { return finding.Example{Files: map[string]string{"Dockerfile": src}} }
+
+// baseRef is a FROM image parsed the way Docker normalises it. ok is false
+// for scratch, stage names and images that still hold unresolved ${ARG}s.
+type baseRef struct {
+	Repo   string // familiar name: "python", "ghcr.io/org/app"
+	Tag    string
+	Digest string
+}
+
+func parseBase(s *dockerfile.Stage) (baseRef, bool) {
+	if s.Parent != nil || strings.EqualFold(s.Image, "scratch") || strings.Contains(s.Image, "$") || len(s.Unresolved) > 0 && s.Image == "" {
+		return baseRef{}, false
+	}
+	return parseImageRef(s.Image)
+}
+
+func parseImageRef(img string) (baseRef, bool) {
+	if img == "" || strings.Contains(img, "$") {
+		return baseRef{}, false
+	}
+	named, err := reference.ParseNormalizedNamed(img)
+	if err != nil {
+		return baseRef{}, false
+	}
+	b := baseRef{Repo: reference.FamiliarName(named)}
+	if t, ok := named.(reference.Tagged); ok {
+		b.Tag = t.Tag()
+	}
+	if d, ok := named.(reference.Digested); ok {
+		b.Digest = d.Digest().String()
+	}
+	return b, true
+}
+
+func fromAt(p *Pass, s *dockerfile.Stage) finding.Location {
+	return finding.Location{Path: p.Dockerfile.Path, Line: s.Line, Column: 1}
+}
+
+var _ = register(finding.Rule{
+	ID: "DF002", Slug: "untagged-base-image", Title: "Base image has no tag",
+	Severity: finding.Medium, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
+	Equivalents: map[string][]string{"hadolint": {"DL3006"}},
+	Rationale:   "Without a tag the builder pulls whatever `latest` is today; builds stop being reproducible and can silently change base OS.",
+	Fix:         "Pin a version tag (python:3.12-slim), and better a digest (python:3.12-slim@sha256:...).",
+	Bad:         []finding.Example{dfEx("FROM python\nUSER 1000\n")},
+	Good:        []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n"), dfEx("FROM golang:1.23 AS build\nFROM build\nUSER 1000\n"), dfEx("FROM scratch\n")},
+}, func(p *Pass) {
+	for _, s := range p.Dockerfile.Stages {
+		if b, ok := parseBase(s); ok && b.Tag == "" && b.Digest == "" {
+			p.Report(fromAt(p, s), "from:"+s.Base, fmt.Sprintf("FROM %s has no tag; the build takes whatever is latest", s.Image))
+		}
+	}
+})
+
+var _ = register(finding.Rule{
+	ID: "DF003", Slug: "latest-base-image", Title: "Base image uses the latest tag",
+	Severity: finding.Medium, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
+	Equivalents: map[string][]string{"hadolint": {"DL3007"}},
+	Rationale:   "`latest` moves: two builds of the same Dockerfile can ship different operating systems and libraries.",
+	Fix:         "Replace :latest with a version tag, and pin a digest for reproducibility.",
+	Bad:         []finding.Example{dfEx("FROM python:latest\nUSER 1000\n"), {Files: map[string]string{"Dockerfile": "ARG TAG=latest\nFROM node:${TAG}\nUSER node\n"}, Note: "an ARG that resolves to latest"}},
+	Good:        []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n")},
+}, func(p *Pass) {
+	for _, s := range p.Dockerfile.Stages {
+		if b, ok := parseBase(s); ok && b.Tag == "latest" && b.Digest == "" {
+			msg := fmt.Sprintf("FROM %s uses the moving latest tag", s.Image)
+			if s.Base != s.Image {
+				msg += fmt.Sprintf(" (%s after ARG expansion)", s.Base)
+			}
+			p.Report(fromAt(p, s), "from:"+s.Base, msg)
+		}
+	}
+})
+
+var _ = register(finding.Rule{
+	ID: "DF004", Slug: "base-image-not-digest-pinned", Title: "Base image not pinned by digest",
+	Severity: finding.Low, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
+	Rationale: "Tags can be re-pushed; only a digest guarantees the bytes you reviewed are the bytes you build on.",
+	Fix:       "Append the digest: FROM python:3.12-slim@sha256:<digest> (`hardhull fix --pin` resolves it).",
+	Bad:       []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n")},
+	Good:      []finding.Example{dfEx("FROM python:3.12-slim@sha256:" + strings.Repeat("ab", 32) + "\nUSER 1000\n")},
+}, func(p *Pass) {
+	// Only the shipping chain matters for reproducibility of what runs;
+	// builder stages are reported too because their outputs are copied.
+	for _, s := range p.Dockerfile.Stages {
+		if b, ok := parseBase(s); ok && b.Tag != "" && b.Tag != "latest" && b.Digest == "" {
+			p.Report(fromAt(p, s), "from:"+s.Base, fmt.Sprintf("FROM %s is pinned by tag only", s.Image))
+		}
+	}
+})
+
+// slimVariants names official images with a slim variant worth using.
+var slimVariants = map[string]string{
+	"python": "-slim", "node": "-slim", "ruby": "-slim", "perl": "-slim", "php": "-fpm-alpine or -cli-alpine",
+	"openjdk": "-slim", "eclipse-temurin": "-jre", "debian": "-slim", "golang": " in a builder stage with a distroless/scratch runtime",
+	"rust": "-slim", "elixir": "-slim", "erlang": "-slim", "haskell": "-slim", "buildpack-deps": " (a language -slim image)",
+	"ubuntu": " (debian:*-slim or a distroless image)", "maven": " (eclipse-temurin:*-jre for the runtime)", "gradle": " (eclipse-temurin:*-jre for the runtime)",
+}
+
+func isSlimTag(tag string) bool {
+	for _, s := range []string{"slim", "alpine", "distroless", "minimal", "jre", "micro", "busybox", "static", "fpm-alpine", "nano"} {
+		if strings.Contains(tag, s) {
+			return true
+		}
+	}
+	return false
+}
+
+var _ = register(finding.Rule{
+	ID: "DF005", Slug: "full-base-image", Title: "Final stage uses a full OS/language image",
+	Severity: finding.Low, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.slim-base"}, OWASP: []string{"D04"},
+	Rationale: "Full images carry compilers, shells and hundreds of packages the app never uses: more CVEs and more tools for an attacker.",
+	Fix:       "Use the slim or minimal variant for the runtime stage (python:3.12-slim), keeping the full image in a builder stage if needed.",
+	Bad:       []finding.Example{dfEx("FROM python:3.12\nUSER 1000\n")},
+	Good:      []finding.Example{dfEx("FROM python:3.12 AS build\nRUN pip wheel -w /w flask\nFROM python:3.12-slim\nCOPY --from=build /w /w\nUSER 1000\n")},
+}, func(p *Pass) {
+	s := p.Final
+	for _, st := range s.Chain() {
+		if st.Parent != nil {
+			continue
+		}
+		b, ok := parseBase(st)
+		if !ok {
+			return
+		}
+		hint, known := slimVariants[b.Repo]
+		if !known || isSlimTag(b.Tag) {
+			return
+		}
+		p.Report(fromAt(p, st), "from:"+st.Base, fmt.Sprintf("the shipped image builds on %s, a full image; a minimal variant exists (%s%s)", st.Image, b.Repo, hint))
+	}
+})
+
+var _ = register(finding.Rule{
+	ID: "DF006", Slug: "alpine-python", Title: "Python on Alpine (musl)",
+	Severity: finding.Info, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.slim-base"},
+	Rationale: "The seed notes Alpine is smaller but musl breaks many Python wheels: builds compile from source, pulling compilers into the image.",
+	Fix:       "Prefer python:3.x-slim unless every dependency ships musllinux wheels.",
+	Bad:       []finding.Example{dfEx("FROM python:3.12-alpine\nUSER 1000\n")},
+	Good:      []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n")},
+}, func(p *Pass) {
+	for _, st := range p.Final.Chain() {
+		if b, ok := parseBase(st); ok && b.Repo == "python" && strings.Contains(b.Tag, "alpine") {
+			p.Report(fromAt(p, st), "from:"+st.Base, fmt.Sprintf("%s: Python on musl often compiles wheels from source", st.Image))
+		}
+	}
+})

@@ -1,0 +1,275 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hardhull/hardhull/internal/dockerfile"
+	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+// buildTool reports whether a package is a compiler or build toolchain.
+func buildTool(pkg string) bool {
+	pkg = strings.ToLower(pkg)
+	if i := strings.IndexAny(pkg, "=<>"); i > 0 {
+		pkg = pkg[:i] // apt "gcc=12.2", apk "gcc>12"
+	}
+	switch pkg {
+	case "gcc", "g++", "cc", "c++", "make", "cmake", "build-essential", "build-base", "clang", "llvm",
+		"cargo", "rustc", "golang", "golang-go", "go", "autoconf", "automake", "libtool", "gfortran",
+		"musl-dev", "libc-dev", "libc6-dev", "linux-headers", "alpine-sdk", "ninja-build", "meson", "bison", "flex":
+		return true
+	}
+	return strings.HasSuffix(pkg, "-dev") || strings.HasSuffix(pkg, "-devel") || strings.HasPrefix(pkg, "gcc-") || strings.HasPrefix(pkg, "g++-") || strings.HasPrefix(pkg, "clang-")
+}
+
+// purged reports whether the same RUN removes the packages again.
+func purged(cmds [][]string, pkg string, virtual []string) bool {
+	for _, c := range cmds {
+		p := program(c)
+		switch {
+		case (p == "apt-get" || p == "apt") && (hasWord(c, "purge") || hasWord(c, "remove") || hasWord(c, "autoremove")):
+			if hasWord(c, pkg) || hasWord(c, "--auto-remove") && len(after(c, "purge")) > 0 {
+				return true
+			}
+		case p == "apk" && hasWord(c, "del"):
+			if hasWord(c, pkg) {
+				return true
+			}
+			for _, v := range virtual {
+				if hasWord(c, v) {
+					return true
+				}
+			}
+		case (p == "yum" || p == "dnf") && (hasWord(c, "remove") || hasWord(c, "erase")) && hasWord(c, pkg):
+			return true
+		}
+	}
+	return false
+}
+
+func apkVirtual(c []string) []string {
+	var out []string
+	for i, w := range c {
+		if (w == "--virtual" || w == "-t") && i+1 < len(c) {
+			out = append(out, c[i+1])
+		} else if strings.HasPrefix(w, "--virtual=") {
+			out = append(out, strings.TrimPrefix(w, "--virtual="))
+		}
+	}
+	return out
+}
+
+var _ = register(finding.Rule{
+	ID: "DF007", Slug: "build-tools-in-runtime", Title: "Build tools installed in the shipped stage",
+	Severity: finding.Medium, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.multi-stage"}, OWASP: []string{"D04"},
+	Rationale: "Compilers and headers in the runtime image add vulnerabilities and let an attacker build tools inside the container.",
+	Fix:       "Install build tools in a builder stage (FROM ... AS builder) and COPY --from=builder only the artifacts (a virtualenv, wheels, a binary).",
+	Bad: []finding.Example{
+		dfEx("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*\nUSER 1000\n"),
+		dfEx("FROM python:3.12-slim\nRUN <<EOF\napt-get update\napt-get install -y --no-install-recommends build-essential\nEOF\nUSER 1000\n"),
+	},
+	Good: []finding.Example{
+		dfEx("FROM python:3.12-slim AS builder\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\nFROM python:3.12-slim\nCOPY --from=builder /opt/venv /opt/venv\nUSER 1000\n"),
+		dfEx("FROM python:3.12-alpine\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install --no-cache-dir psycopg && apk del .build-deps\nUSER 1000\n"),
+	},
+}, func(p *Pass) {
+	for _, st := range p.Final.Chain() {
+		for _, in := range st.Find("run") {
+			cmds := commands(in.Script())
+			var virtual []string
+			for _, c := range cmds {
+				virtual = append(virtual, apkVirtual(c)...)
+			}
+			var tools []string
+			for _, c := range cmds {
+				if _, pkgs, ok := pkgInstall(c); ok {
+					for _, pk := range pkgs {
+						if buildTool(pk) && !purged(cmds, pk, virtual) {
+							tools = append(tools, pk)
+						}
+					}
+				}
+			}
+			if len(tools) > 0 {
+				p.Report(p.At(in), "build-tools:"+strings.Join(tools, ","), fmt.Sprintf("the shipped image installs build tools (%s) and keeps them", strings.Join(tools, ", ")))
+			}
+		}
+	}
+})
+
+var _ = register(finding.Rule{
+	ID: "DF012", Slug: "add-instead-of-copy", Title: "ADD used for local files",
+	Severity: finding.Low, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.no-secrets"}, CIS: []string{"4.9"}, OWASP: []string{"D08"},
+	Equivalents: map[string][]string{"hadolint": {"DL3020"}},
+	Rationale:   "ADD silently extracts archives and fetches URLs; COPY does only what it says, so reviews see what enters the image.",
+	Fix:         "Use COPY for files and directories; fetch remote files with a checksum-verified RUN or ADD --checksum.",
+	Bad:         []finding.Example{dfEx("FROM python:3.12-slim\nADD app /app\nUSER 1000\n")},
+	Good:        []finding.Example{dfEx("FROM python:3.12-slim\nCOPY app /app\nADD --checksum=sha256:" + strings.Repeat("0", 64) + " https://example.com/x.tar.gz /tmp/\nUSER 1000\n")},
+}, func(p *Pass) {
+	for _, s := range p.Dockerfile.Stages {
+		for _, in := range s.Find("add") {
+			c, ok := in.Command.(*instructions.AddCommand)
+			if !ok {
+				continue
+			}
+			for _, src := range c.SourcePaths {
+				if isRemote(src) || isArchive(src) {
+					continue
+				}
+				p.Report(p.At(in), "add:"+src, fmt.Sprintf("ADD %s copies a local path; use COPY", src))
+				break
+			}
+		}
+	}
+})
+
+func isRemote(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "git@") || strings.HasPrefix(l, "git://")
+}
+
+func isArchive(s string) bool {
+	l := strings.ToLower(s)
+	for _, ext := range []string{".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst"} {
+		if strings.HasSuffix(l, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+var _ = register(finding.Rule{
+	ID: "DF013", Slug: "pipe-to-shell", Title: "Remote script piped into a shell",
+	Severity: finding.Medium, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
+	Rationale: "`curl ... | sh` runs whatever the server returns today, unverified: a compromised or changed script runs as root in the build.",
+	Fix:       "Download to a file, verify its checksum or signature, then run it; or install from a package manager.",
+	Bad:       []finding.Example{dfEx("FROM debian:12-slim\nRUN curl -fsSL https://example.com/install.sh | sh\nUSER 1000\n")},
+	Good:      []finding.Example{dfEx("FROM debian:12-slim\nRUN curl -fsSLo /tmp/i.sh https://example.com/install.sh && echo \"abc123  /tmp/i.sh\" | sha256sum -c - && sh /tmp/i.sh\nUSER 1000\n")},
+}, func(p *Pass) {
+	for _, s := range p.Dockerfile.Stages {
+		for _, in := range s.Find("run") {
+			cmds := commands(in.Script())
+			for i := 0; i+2 < len(cmds); i++ {
+				fetch := program(cmds[i])
+				if (fetch == "curl" || fetch == "wget") && len(cmds[i+1]) == 1 && cmds[i+1][0] == "|" {
+					sh := program(cmds[i+2])
+					if sh == "sh" || sh == "bash" || sh == "zsh" || sh == "ash" || sh == "dash" || sh == "python" || sh == "python3" || sh == "perl" {
+						p.Report(p.At(in), "pipe-shell:"+fmt.Sprint(in.Line), fmt.Sprintf("RUN pipes %s output into %s without verification", fetch, sh))
+						break
+					}
+				}
+			}
+		}
+	}
+})
+
+var _ = register(finding.Rule{
+	ID: "DF014", Slug: "apt-install-recommends", Title: "apt-get install without --no-install-recommends",
+	Severity: finding.Low, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.slim-base"}, OWASP: []string{"D04"},
+	Equivalents: map[string][]string{"hadolint": {"DL3015"}},
+	Rationale:   "Recommended packages roughly double what apt installs: more attack surface for nothing the app asked for.",
+	Fix:         "apt-get install -y --no-install-recommends <packages>.",
+	Bad:         []finding.Example{dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n")},
+	Good:        []finding.Example{dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n")},
+}, func(p *Pass) {
+	for _, s := range p.Dockerfile.Stages {
+		for _, in := range s.Find("run") {
+			for _, c := range commands(in.Script()) {
+				if mgr, _, ok := pkgInstall(c); ok && mgr == "apt" && program(c) != "aptitude" &&
+					!hasWord(c, "--no-install-recommends") && !hasWordPrefix(c, "-o", "APT::Install-Recommends=") && !strings.Contains(in.Script(), "APT::Install-Recommends") {
+					p.Report(p.At(in), "apt-recommends:"+fmt.Sprint(in.Line), "apt-get install without --no-install-recommends")
+					break
+				}
+			}
+		}
+	}
+})
+
+func hasWordPrefix(c []string, ws ...string) bool {
+	for _, x := range c {
+		for _, w := range ws {
+			if strings.HasPrefix(x, w) && len(x) > len(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var _ = register(finding.Rule{
+	ID: "DF015", Slug: "apt-lists-kept", Title: "apt lists not removed in the same RUN",
+	Severity: finding.Low, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.slim-base"},
+	Equivalents: map[string][]string{"hadolint": {"DL3009"}},
+	Rationale:   "Package indexes left in a layer bloat the image and let later layers install stale packages.",
+	Fix:         "End the RUN with `&& rm -rf /var/lib/apt/lists/*`.",
+	Bad:         []finding.Example{dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000\n")},
+	Good: []finding.Example{
+		dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n"),
+		dfEx("FROM debian:12-slim\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000\n"),
+	},
+}, func(p *Pass) {
+	for _, st := range p.Final.Chain() {
+		for _, in := range st.Find("run") {
+			script := in.Script()
+			if !strings.Contains(script, "apt-get update") && !strings.Contains(script, "apt update") {
+				continue
+			}
+			if strings.Contains(script, "/var/lib/apt/lists") || strings.Contains(script, "apt-get clean") && strings.Contains(script, "lists") {
+				continue
+			}
+			if v, ok := in.Flag("mount"); ok && strings.Contains(v, "/var/lib/apt") {
+				continue
+			}
+			p.Report(p.At(in), "apt-lists:"+fmt.Sprint(in.Line), "apt-get update without removing /var/lib/apt/lists in the same RUN")
+		}
+	}
+})
+
+var _ = register(finding.Rule{
+	ID: "DF016", Slug: "pip-cache-kept", Title: "pip install keeps its cache",
+	Severity: finding.Info, Kind: finding.KindDockerfile,
+	Checklist: []string{"build.slim-base"},
+	Equivalents: map[string][]string{"hadolint": {"DL3042"}},
+	Rationale:   "pip's wheel cache ends up in the layer: larger images and stale artifacts.",
+	Fix:         "pip install --no-cache-dir, or ENV PIP_NO_CACHE_DIR=1, or a cache mount.",
+	Bad:         []finding.Example{dfEx("FROM python:3.12-slim\nRUN pip install fastapi\nUSER 1000\n")},
+	Good: []finding.Example{
+		dfEx("FROM python:3.12-slim\nRUN pip install --no-cache-dir fastapi\nUSER 1000\n"),
+		dfEx("FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip install fastapi\nUSER 1000\n"),
+	},
+}, func(p *Pass) {
+	for _, st := range p.Final.Chain() {
+		if envSet(st, "PIP_NO_CACHE_DIR") {
+			return
+		}
+		for _, in := range st.Find("run") {
+			if v, ok := in.Flag("mount"); ok && strings.Contains(v, "cache") {
+				continue
+			}
+			for _, c := range commands(in.Script()) {
+				pg := program(c)
+				isPip := strings.HasPrefix(pg, "pip") || (strings.HasPrefix(pg, "python") && hasWord(c, "pip"))
+				if isPip && hasWord(c, "install") && !hasWord(c, "--no-cache-dir") {
+					p.Report(p.At(in), "pip-cache:"+fmt.Sprint(in.Line), "pip install without --no-cache-dir")
+					break
+				}
+			}
+		}
+	}
+})
+
+func envSet(s *dockerfile.Stage, key string) bool {
+	for _, e := range s.Env() {
+		if strings.EqualFold(e.Key, key) {
+			return true
+		}
+	}
+	return false
+}

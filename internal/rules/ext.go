@@ -1,0 +1,19 @@
+package rules
+
+import (
+	"github.com/hardhull/hardhull/internal/buildctx"
+	"github.com/hardhull/hardhull/internal/compose"
+)
+
+// Extensions holds the artifacts of the other kinds; each family adds its
+// field here so that adding a kind touches no existing rule.
+type Extensions struct {
+	// Context is the build context of the pass's Dockerfile (nil when it
+	// could not be opened, e.g. a Dockerfile read from stdin).
+	Context *buildctx.Context
+
+	// Compose is a loaded compose project; Display maps its file paths to
+	// the paths findings report.
+	Compose *compose.Project
+	Display func(string) string
+}

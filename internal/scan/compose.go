@@ -1,0 +1,143 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+
+	"github.com/hardhull/hardhull/internal/compose"
+	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/rules"
+)
+
+// proxyImages are images that usually terminate TLS in front of an app.
+var proxyImages = []string{"nginx", "traefik", "caddy", "haproxy", "envoy", "openresty", "jwilder/nginx-proxy", "nginxproxy/nginx-proxy"}
+
+func isProxyImage(img string) bool {
+	repo := img
+	if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
+		repo = repo[:i]
+	}
+	for _, p := range proxyImages {
+		if repo == p || strings.HasSuffix(repo, "/"+p) || strings.HasPrefix(filepath.Base(repo), p) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadCompose loads every compose set, runs the compose rules per project
+// and links services that build a Dockerfile to that Dockerfile's unit.
+func (s *scanner) loadCompose(ctx context.Context) {
+	cRules := kindRules(s.rules, finding.KindCompose)
+	for _, set := range s.composeSets {
+		p, err := compose.Load(ctx, compose.Options{Files: set.files})
+		if err != nil {
+			line := 0
+			var ce *compose.Error
+			if errors.As(err, &ce) {
+				line = ce.Line
+				err = errors.New(ce.Msg)
+				for i, f := range set.files {
+					if f == ce.File {
+						s.inputError(set.display[i], line, err)
+						err = nil
+						break
+					}
+				}
+			}
+			if err != nil {
+				s.inputError(set.display[0], line, err)
+			}
+			continue
+		}
+		s.count(finding.KindCompose, 1)
+		disp := displayer(set)
+		s.addFindings(rules.Run(&rules.Pass{Ext: rules.Extensions{Compose: p, Display: disp}}, cRules))
+		s.link(p, disp)
+	}
+}
+
+// displayer maps compose file paths on disk to the paths reported.
+func displayer(set composeSet) func(string) string {
+	m := map[string]string{}
+	for i, f := range set.files {
+		m[f] = set.display[i]
+	}
+	return func(p string) string {
+		if d, ok := m[p]; ok {
+			return d
+		}
+		if abs, err := filepath.Abs(p); err == nil {
+			if d, ok := m[abs]; ok {
+				return d
+			}
+			// Files reached through extends/include: report relative to the
+			// first file's directory as displayed.
+			if rel, err := filepath.Rel(filepath.Dir(set.files[0]), abs); err == nil && !strings.HasPrefix(rel, "..") {
+				return filepath.ToSlash(filepath.Join(filepath.Dir(set.display[0]), rel))
+			}
+		}
+		return p
+	}
+}
+
+func (s *scanner) link(p *compose.Project, disp func(string) string) {
+	proxied := false
+	for _, svc := range p.Services() {
+		if isProxyImage(svc.Image) {
+			proxied = true
+		}
+	}
+	for _, svc := range p.Services() {
+		if svc.Build == nil {
+			continue
+		}
+		ctxDir := svc.Build.Context
+		if ctxDir == "" || strings.Contains(ctxDir, "://") {
+			continue
+		}
+		if !filepath.IsAbs(ctxDir) {
+			ctxDir = filepath.Join(p.Dir, ctxDir)
+		}
+		df := svc.Build.Dockerfile
+		if df == "" {
+			df = "Dockerfile"
+		}
+		if svc.Build.DockerfileInline != "" {
+			continue
+		}
+		if !filepath.IsAbs(df) {
+			df = filepath.Join(ctxDir, df)
+		}
+		abs, _ := filepath.Abs(df)
+		pos := p.Pos(svc.Name)
+		l := rules.Link{
+			Service: svc.Name, Path: disp(pos.File), Line: pos.Line, User: svc.User, Proxied: proxied && !isProxyImage(svc.Image),
+		}
+		if hc := svc.HealthCheck; hc != nil {
+			l.HealthDisabled = hc.Disable || len(hc.Test) > 0 && strings.EqualFold(hc.Test[0], "NONE")
+			l.Healthcheck = !l.HealthDisabled && len(hc.Test) > 0
+		}
+		s.mu.Lock()
+		u, ok := s.unitByAbs[abs]
+		if !ok {
+			// A Dockerfile outside the scanned tree or with an unusual name.
+			if _, err := filepath.Rel(p.Dir, abs); err == nil {
+				if _, statErr := statFile(abs); statErr == nil {
+					u = s.addUnit(displayPath(s, abs), abs, ctxDir)
+					ok = true
+				}
+			}
+		}
+		if ok {
+			u.links = append(u.links, l)
+			u.ctxDir = ctxDir
+			if svc.Build.Target != "" {
+				u.target = svc.Build.Target
+			}
+		}
+		s.mu.Unlock()
+	}
+}
