@@ -9,7 +9,9 @@ import (
 	"github.com/hardhull/hardhull/internal/finding"
 )
 
-func dfEx(src string) finding.Example { return finding.Example{Files: map[string]string{"Dockerfile": src}} }
+func dfEx(src string) finding.Example {
+	return finding.Example{Files: map[string]string{"Dockerfile": src}}
+}
 
 // baseRef is a FROM image parsed the way Docker normalises it. ok is false
 // for scratch, stage names and images that still hold unresolved ${ARG}s.

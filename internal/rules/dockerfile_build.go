@@ -205,7 +205,7 @@ func hasWordPrefix(c []string, ws ...string) bool {
 var _ = register(finding.Rule{
 	ID: "DF015", Slug: "apt-lists-kept", Title: "apt lists not removed in the same RUN",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.slim-base"},
+	Checklist:   []string{"build.slim-base"},
 	Equivalents: map[string][]string{"hadolint": {"DL3009"}},
 	Rationale:   "Package indexes left in a layer bloat the image and let later layers install stale packages.",
 	Fix:         "End the RUN with `&& rm -rf /var/lib/apt/lists/*`.",
@@ -235,7 +235,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DF016", Slug: "pip-cache-kept", Title: "pip install keeps its cache",
 	Severity: finding.Info, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.slim-base"},
+	Checklist:   []string{"build.slim-base"},
 	Equivalents: map[string][]string{"hadolint": {"DL3042"}},
 	Rationale:   "pip's wheel cache ends up in the layer: larger images and stale artifacts.",
 	Fix:         "pip install --no-cache-dir, or ENV PIP_NO_CACHE_DIR=1, or a cache mount.",

@@ -213,7 +213,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DF017", Slug: "shell-form-cmd", Title: "CMD or ENTRYPOINT in shell form",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist: []string{"runtime.health-checks"},
+	Checklist:   []string{"runtime.health-checks"},
 	Equivalents: map[string][]string{"hadolint": {"DL3025"}},
 	Rationale:   "Shell form runs the app under /bin/sh -c, which does not forward SIGTERM: containers are killed instead of stopped cleanly.",
 	Fix:         "Use the exec (JSON) form: CMD [\"fastapi\", \"run\", \"app/main.py\"].",

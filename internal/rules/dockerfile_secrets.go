@@ -114,4 +114,3 @@ var _ = register(finding.Rule{
 		}
 	}
 })
-
