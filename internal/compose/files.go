@@ -1,0 +1,328 @@
+package compose
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/template"
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultFiles returns the files `docker compose` picks in dir without -f:
+// the first of compose.yaml, compose.yml, docker-compose.yml,
+// docker-compose.yaml that exists, then the first existing override file.
+// It returns nil when dir holds no compose file. Unlike `docker compose` it
+// does not search parent directories: a scan looks at what it was given.
+func DefaultFiles(dir string) []string {
+	var out []string
+	for _, n := range cli.DefaultFileNames {
+		f := filepath.Join(dir, n)
+		if isFile(f) {
+			out = append(out, f)
+			break
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	for _, n := range cli.DefaultOverrideFileNames {
+		f := filepath.Join(dir, n)
+		if isFile(f) {
+			out = append(out, f)
+			break
+		}
+	}
+	return out
+}
+
+func isFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
+}
+
+var topLevelKeys = map[string]bool{
+	"version": true, "name": true, "services": true, "networks": true, "volumes": true,
+	"secrets": true, "configs": true, "include": true, "models": true,
+}
+
+// checkComposeShape rejects YAML that is not a compose file with a message
+// that says so, before compose-go's schema errors (which are terser).
+func checkComposeShape(file string, ls []*layer) error {
+	nonEmpty := 0
+	for _, l := range ls {
+		if l.root == nil {
+			continue
+		}
+		nonEmpty++
+		if l.root.Kind != yaml.MappingNode {
+			if l.root.Kind == yaml.ScalarNode && l.root.Tag == "!!null" {
+				nonEmpty--
+				continue
+			}
+			return &Error{File: file, Line: l.root.Line, Column: l.root.Column, Msg: "not a compose file: the top level must be a mapping with `services:`"}
+		}
+		known := false
+		for i := 0; i+1 < len(l.root.Content); i += 2 {
+			k := l.root.Content[i].Value
+			if topLevelKeys[k] && k != "version" && k != "name" {
+				known = true
+			}
+		}
+		if known {
+			continue
+		}
+		// Compose file format v1 put services at the top level; Docker
+		// Compose v2 no longer reads it.
+		for i := 0; i+1 < len(l.root.Content); i += 2 {
+			k, v := l.root.Content[i], resolve(l.root.Content[i+1])
+			if v != nil && v.Kind == yaml.MappingNode {
+				if ik, _ := mapGet(v, "image"); ik != nil {
+					return &Error{File: file, Line: k.Line, Column: k.Column, Msg: "legacy compose file format v1 (services at the top level, without `services:`) is not supported by Docker Compose v2"}
+				}
+				if bk, _ := mapGet(v, "build"); bk != nil {
+					return &Error{File: file, Line: k.Line, Column: k.Column, Msg: "legacy compose file format v1 (services at the top level, without `services:`) is not supported by Docker Compose v2"}
+				}
+			}
+		}
+		return &Error{File: file, Line: l.root.Line, Column: l.root.Column, Msg: "not a compose file: no top-level `services:`, `include:`, `networks:`, `volumes:`, `secrets:` or `configs:`"}
+	}
+	if nonEmpty == 0 {
+		return &Error{File: file, Msg: "empty compose file"}
+	}
+	return nil
+}
+
+// withoutVersion comments out a top-level `version:` line: Compose ignores
+// the key but compose-go logs a warning for it on the process-wide logger.
+// Line numbers are unchanged.
+func withoutVersion(data []byte, ls []*layer) []byte {
+	var out []byte
+	for _, l := range ls {
+		if l.root == nil || l.root.Kind != yaml.MappingNode || l.root.Style&yaml.FlowStyle != 0 {
+			continue
+		}
+		k, v := mapGet(l.root, "version")
+		if k == nil || k.Column != 1 || v == nil || v.Kind != yaml.ScalarNode || v.Line != k.Line ||
+			v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			continue
+		}
+		off := lineOffset(data, k.Line)
+		if off < 0 || off >= len(data) {
+			continue
+		}
+		if out == nil {
+			out = append([]byte(nil), data...)
+		}
+		out[off] = '#'
+	}
+	if out == nil {
+		return data
+	}
+	return out
+}
+
+func lineOffset(data []byte, line int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := indexByte(data[off:], '\n')
+		if i < 0 {
+			return -1
+		}
+		off += i + 1
+	}
+	return off
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// addIncludes parses local `include`d files so their keys have positions,
+// and reports whether compose-go must skip includes: a remote or missing
+// include is never fetched, and the audit goes on without it.
+func (p *Project) addIncludes(env map[string]string) (skip bool) {
+	seen := map[string]bool{}
+	for _, f := range p.Files {
+		seen[f] = true
+	}
+	queue := append([]*layer(nil), p.layers...)
+	for len(queue) > 0 && len(seen) < maxLinkedFiles {
+		l := queue[0]
+		queue = queue[1:]
+		_, inc := mapGet(l.root, "include")
+		inc = resolve(inc)
+		if inc == nil || inc.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range inc.Content {
+			for _, ref := range includePaths(item) {
+				ref, _ = template.SubstituteWithOptions(ref, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, template.WithoutLogging)
+				if isRemote(ref) {
+					p.Warnings = append(p.Warnings, l.file+": remote include "+ref+" not fetched; its services are not audited")
+					skip = true
+					continue
+				}
+				path := extendsPath(l.file, ref)
+				if seen[path] {
+					continue
+				}
+				seen[path] = true
+				data, err := readBounded(path, p.opts.MaxFileSize)
+				if err != nil {
+					p.Warnings = append(p.Warnings, l.file+": include "+ref+": "+err.Error()+"; includes skipped")
+					skip = true
+					continue
+				}
+				ls, err := parseLayers(path, data)
+				if err != nil {
+					p.Warnings = append(p.Warnings, err.Error()+"; includes skipped")
+					skip = true
+					continue
+				}
+				p.Files = append(p.Files, path)
+				p.layers = append(p.layers, ls...)
+				queue = append(queue, ls...)
+			}
+		}
+	}
+	p.addExtendsFiles()
+	return skip
+}
+
+func includePaths(item *yaml.Node) []string {
+	item = resolve(item)
+	if item == nil {
+		return nil
+	}
+	if item.Kind == yaml.ScalarNode {
+		return []string{item.Value}
+	}
+	_, pv := mapGet(item, "path")
+	pv = resolve(pv)
+	if pv == nil {
+		return nil
+	}
+	if pv.Kind == yaml.ScalarNode {
+		return []string{pv.Value}
+	}
+	var out []string
+	for _, c := range pv.Content {
+		if c = resolve(c); c != nil && c.Kind == yaml.ScalarNode {
+			out = append(out, c.Value)
+		}
+	}
+	return out
+}
+
+// addExtendsFiles parses the files that `extends.file` points at, so that
+// inherited keys and environment have positions. Missing files are left to
+// compose-go to report.
+func (p *Project) addExtendsFiles() {
+	queue := append([]*layer(nil), p.layers...)
+	for len(queue) > 0 && len(p.extra) < maxLinkedFiles {
+		l := queue[0]
+		queue = queue[1:]
+		_, svcs := mapGet(l.root, "services")
+		svcs = resolve(svcs)
+		if svcs == nil || svcs.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 1; i < len(svcs.Content); i += 2 {
+			_, fv := mapGet(svcs.Content[i], "extends")
+			_, fv = mapGet(fv, "file")
+			if fv = resolve(fv); fv == nil || fv.Kind != yaml.ScalarNode || fv.Value == "" || isRemote(fv.Value) {
+				continue
+			}
+			path := extendsPath(l.file, fv.Value)
+			if _, done := p.extra[path]; done {
+				continue
+			}
+			p.extra[path] = nil
+			data, err := readBounded(path, p.opts.MaxFileSize)
+			if err != nil {
+				continue
+			}
+			ls, err := parseLayers(path, data)
+			if err != nil {
+				continue
+			}
+			p.extra[path] = ls
+			queue = append(queue, ls...)
+		}
+	}
+}
+
+var (
+	interpErrRe   = regexp.MustCompile(`error while interpolating ([\w.\[\]-]+):`)
+	decodeErrRe   = regexp.MustCompile(`'services\[([^\]]+)\]\.([\w.\[\]-]+)'`)
+	additionalRe  = regexp.MustCompile(`validating [^:]+:\s*([\w.-]*)\s*additional propert(?:y|ies) '([^']+)'`)
+	validatingRe  = regexp.MustCompile(`validating [^:]+:\s*([\w.-]+) `)
+	serviceErrRe  = regexp.MustCompile(`service "([^"]+)"`)
+	fileInErrorRe = regexp.MustCompile(`(?:failed to parse|validating) [^:]+:\s*`)
+)
+
+// wrapLoadError turns a compose-go error into an Error naming the file and,
+// where the message names a key or a YAML line, the line.
+func (p *Project) wrapLoadError(err error) error {
+	msg := err.Error()
+	e := &Error{File: p.firstFile(), Err: err}
+	// compose-go names files by absolute path; report them as given.
+	for _, f := range p.Files {
+		if abs, aerr := filepath.Abs(f); aerr == nil && strings.Contains(msg, abs) {
+			e.File = f
+			msg = strings.ReplaceAll(msg, abs, f)
+		}
+	}
+	// Only the first of a joined error list matters for the line.
+	first := msg
+	if i := strings.IndexByte(first, '\n'); i > 0 {
+		first = first[:i]
+	}
+	// The file is already in the Error's prefix.
+	e.Msg = strings.TrimSpace(fileInErrorRe.ReplaceAllString(msg, ""))
+	e.Msg = strings.TrimPrefix(e.Msg, "yaml: ")
+	if m := yamlLineRe.FindStringSubmatch(first); m != nil && strings.Contains(first, "yaml") {
+		e.Line, _ = strconv.Atoi(m[1])
+		return e
+	}
+	var path []string
+	if m := interpErrRe.FindStringSubmatch(first); m != nil {
+		path = splitKeyPath(m[1])
+	} else if m := decodeErrRe.FindStringSubmatch(first); m != nil {
+		path = append([]string{"services", m[1]}, splitKeyPath(m[2])...)
+	} else if m := additionalRe.FindStringSubmatch(first); m != nil {
+		path = append(splitKeyPath(m[1]), m[2])
+	} else if m := validatingRe.FindStringSubmatch(first); m != nil {
+		path = splitKeyPath(m[1])
+	} else if m := serviceErrRe.FindStringSubmatch(first); m != nil {
+		path = []string{"services", m[1]}
+	}
+	if len(path) > 0 {
+		h, _ := p.lookup("", path)
+		if h.key != nil {
+			e.File, e.Line, e.Column = h.file, h.key.Line, h.key.Column
+		}
+	}
+	return e
+}
+
+// splitKeyPath splits "services.api.ports.[]" or "services.api.ports.0".
+func splitKeyPath(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ".") {
+		if part == "" || part == "[]" {
+			break
+		}
+		out = append(out, part)
+	}
+	return out
+}
