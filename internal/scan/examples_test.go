@@ -1,0 +1,72 @@
+package scan
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/rules"
+)
+
+// TestCatalogueExamples runs every source rule's bad and good examples
+// through the real scan pipeline: a bad example must produce the rule, a
+// good one must not. A rule whose examples fail cannot ship.
+func TestCatalogueExamples(t *testing.T) {
+	n := 0
+	for _, r := range rules.All() {
+		if r.Kind == finding.KindImage || r.Kind == finding.KindContainer {
+			continue
+		}
+		for i, ex := range r.Bad {
+			n++
+			t.Run(r.ID+"/bad"+itoa(i), func(t *testing.T) {
+				if got := fired(t, ex.Files, r.ID); got == 0 {
+					t.Errorf("%s did not fire on its bad example:\n%v", r.ID, ex.Files)
+				}
+			})
+		}
+		for i, ex := range r.Good {
+			n++
+			t.Run(r.ID+"/good"+itoa(i), func(t *testing.T) {
+				if got := fired(t, ex.Files, r.ID); got != 0 {
+					t.Errorf("%s fired %d times on its good example:\n%v", r.ID, got, ex.Files)
+				}
+			})
+		}
+	}
+	if n == 0 {
+		t.Fatal("no examples ran")
+	}
+}
+
+func itoa(i int) string { return string(rune('0' + i)) }
+
+func fired(t *testing.T, files map[string]string, id string) int {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Scan(context.Background(), Options{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Errors {
+		t.Fatalf("example does not parse: %s:%d: %s", e.Path, e.Line, e.Message)
+	}
+	c := 0
+	for _, f := range res.Findings {
+		if f.Rule.ID == id {
+			c++
+		}
+	}
+	return c
+}
