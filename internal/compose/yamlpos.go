@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	yaml4 "go.yaml.in/yaml/v4"
 	"gopkg.in/yaml.v3"
 )
 
@@ -75,11 +76,14 @@ func parseLayers(file string, data []byte) ([]*layer, error) {
 			break
 		}
 		if err != nil {
-			return nil, yamlError(file, err)
+			return nil, yamlError(file, data, err)
 		}
 		root := resolve(&doc)
 		if err := checkBounds(root); err != nil {
 			return nil, &Error{File: file, Line: root.Line, Msg: err.Error()}
+		}
+		if err := checkDuplicateKeys(file, root); err != nil {
+			return nil, err
 		}
 		out = append(out, &layer{file: file, root: root})
 	}
@@ -87,7 +91,10 @@ func parseLayers(file string, data []byte) ([]*layer, error) {
 }
 
 // yamlError turns a yaml.v3 error into an Error with the line it names.
-func yamlError(file string, err error) *Error {
+// yaml.v3 reports parser errors on the line before the problem; the same
+// parse with compose-go's YAML library (go.yaml.in/yaml/v4) says where the
+// problem is, so its location is used when it has one.
+func yamlError(file string, data []byte, err error) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	e := &Error{File: file, Msg: "invalid YAML: " + msg, Err: err}
 	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
@@ -96,8 +103,44 @@ func yamlError(file string, err error) *Error {
 			e.Column, _ = strconv.Atoi(m[2])
 		}
 	}
-	return e
+	dec := yaml4.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml4.Node
+		err4 := dec.Decode(&n)
+		if err4 == nil {
+			continue
+		}
+		if errors.Is(err4, io.EOF) {
+			return e
+		}
+		rest := strings.TrimPrefix(err4.Error(), "yaml: ")
+		ctxLine, ctxCol, base := 0, 0, 0
+		if m := yamlContextRe.FindStringSubmatch(rest); m != nil {
+			if strings.HasPrefix(m[1], "parsing") {
+				base = 1 // parser errors count lines from 0, scanner errors from 1
+			}
+			ctxLine, _ = strconv.Atoi(m[2])
+			ctxLine += base
+			ctxCol, _ = strconv.Atoi(m[3])
+			rest = rest[len(m[0]):]
+		}
+		if m := yamlProblemRe.FindStringSubmatch(rest); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Line += base
+			e.Column, _ = strconv.Atoi(m[2])
+			rest = rest[len(m[0]):]
+		} else if ctxLine > 0 {
+			e.Line, e.Column = ctxLine, ctxCol
+		}
+		e.Msg = "invalid YAML: " + rest
+		return e
+	}
 }
+
+var (
+	yamlContextRe = regexp.MustCompile(`^while (\w+[^:]*?) at line (\d+)(?:, column (\d+))?: `)
+	yamlProblemRe = regexp.MustCompile(`^line (\d+)(?:, column (\d+))?: `)
+)
 
 // checkBounds refuses documents whose alias-expanded size or nesting would
 // make compose-go's map conversion blow up ("billion laughs").
@@ -137,6 +180,38 @@ func checkBounds(root *yaml.Node) error {
 	}
 	_, err := size(root, 0)
 	return err
+}
+
+// checkDuplicateKeys reports a key set twice in one mapping: YAML forbids
+// it and Compose refuses it, and only the node tree still knows both lines.
+func checkDuplicateKeys(file string, root *yaml.Node) error {
+	var walk func(n *yaml.Node, depth int) error
+	walk = func(n *yaml.Node, depth int) error {
+		if n == nil || depth > maxDepth || n.Kind == yaml.AliasNode {
+			return nil
+		}
+		if n.Kind == yaml.MappingNode {
+			seen := make(map[string]int, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+					continue
+				}
+				if prev, dup := seen[k.Value]; dup {
+					return &Error{File: file, Line: k.Line, Column: k.Column,
+						Msg: fmt.Sprintf("invalid YAML: mapping key %q already defined at line %d", k.Value, prev)}
+				}
+				seen[k.Value] = k.Line
+			}
+		}
+		for _, c := range n.Content {
+			if err := walk(c, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(root, 0)
 }
 
 // resolve follows aliases and unwraps documents.
