@@ -9,8 +9,8 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
-	"unique"
 )
 
 // ErrLimit is wrapped by errors from the size and count caps in Options.
@@ -35,6 +35,24 @@ type budget struct {
 	total   atomic.Int64
 	content atomic.Int64
 	entries atomic.Int64
+
+	mu      sync.Mutex
+	strings map[string]string
+}
+
+// intern stores each path once for the whole image: the same paths recur
+// in many layers and in the final filesystem.
+func (b *budget) intern(s string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if v, ok := b.strings[s]; ok {
+		return v
+	}
+	if b.strings == nil {
+		b.strings = map[string]string{}
+	}
+	b.strings[s] = s
+	return s
 }
 
 // progressStep is how often Options.Progress is called, in bytes.
@@ -129,7 +147,7 @@ func (idx *layerIndex) add(tr *tar.Reader, h *tar.Header, layer int, b *budget, 
 	}
 	dir, base := path.Split(p)
 	if strings.HasPrefix(base, ".wh.") {
-		return idx.whiteout(layer, path.Clean(dir), base)
+		return idx.whiteout(b, layer, path.Clean(dir), base)
 	}
 	t := typeOf(h)
 	if p == "/" && t != TypeDir {
@@ -137,7 +155,7 @@ func (idx *layerIndex) add(tr *tar.Reader, h *tar.Header, layer int, b *budget, 
 		return nil
 	}
 	e := Entry{
-		Path:  unique.Make(p).Value(),
+		Path:  b.intern(p),
 		Layer: layer,
 		Mode:  h.FileInfo().Mode(),
 		UID:   clampID(h.Uid),
@@ -162,7 +180,7 @@ func (idx *layerIndex) add(tr *tar.Reader, h *tar.Header, layer int, b *budget, 
 		if esc {
 			idx.anomaly(layer, p, AnomalyPathEscape, fmt.Sprintf("hard link target %q normalized into the image root", h.Linkname))
 		}
-		e.Linkname = unique.Make(lp).Value()
+		e.Linkname = b.intern(lp)
 	}
 	idx.entries = append(idx.entries, e)
 	if t == TypeFile {
@@ -171,17 +189,17 @@ func (idx *layerIndex) add(tr *tar.Reader, h *tar.Header, layer int, b *budget, 
 	return nil
 }
 
-func (idx *layerIndex) whiteout(layer int, dir, base string) error {
+func (idx *layerIndex) whiteout(b *budget, layer int, dir, base string) error {
 	name := strings.TrimPrefix(base, ".wh.")
 	switch {
 	case base == ".wh..wh..opq":
-		idx.entries = append(idx.entries, Entry{Path: unique.Make(dir).Value(), Layer: layer, Type: TypeOpaque})
+		idx.entries = append(idx.entries, Entry{Path: b.intern(dir), Layer: layer, Type: TypeOpaque})
 	case strings.HasPrefix(name, ".wh."):
 		// aufs bookkeeping (.wh..wh.plnk, .wh..wh.aufs): not a deletion.
 	case name == "" || name == "." || name == "..":
 		idx.anomaly(layer, path.Join(dir, base), AnomalyBadName, "whiteout without a target")
 	default:
-		idx.entries = append(idx.entries, Entry{Path: unique.Make(path.Join(dir, name)).Value(), Layer: layer, Type: TypeWhiteout})
+		idx.entries = append(idx.entries, Entry{Path: b.intern(path.Join(dir, name)), Layer: layer, Type: TypeWhiteout})
 	}
 	return nil
 }
