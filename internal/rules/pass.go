@@ -18,7 +18,21 @@ type Pass struct {
 
 	rule     *Rule
 	findings []finding.Finding
+	evidence []finding.Evidence
 }
+
+// Evidence records a practice seen done right, for the checklist view.
+func (p *Pass) Evidence(key string, loc finding.Location, msg string) {
+	for _, e := range p.evidence {
+		if e.Checklist == key && e.Location == loc && e.Message == msg {
+			return // several rules may notice the same thing
+		}
+	}
+	p.evidence = append(p.evidence, finding.Evidence{Checklist: key, Location: loc, Message: msg})
+}
+
+// Evidences returns what Run's rules recorded as positive evidence.
+func (p *Pass) Evidences() []finding.Evidence { return p.evidence }
 
 // Link is a compose service that builds a Dockerfile.
 type Link struct {
@@ -62,7 +76,7 @@ func (p *Pass) At(in *dockerfile.Instruction) finding.Location {
 
 // Run applies rules to a prepared pass and returns their findings.
 func Run(p *Pass, rs []*Rule) []finding.Finding {
-	p.findings = nil
+	p.findings, p.evidence = nil, nil
 	for _, r := range rs {
 		p.rule = r
 		r.Check(p)

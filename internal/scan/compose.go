@@ -54,7 +54,9 @@ func (s *scanner) loadCompose(ctx context.Context) {
 		}
 		s.count(finding.KindCompose, 1)
 		disp := displayer(set)
-		s.addFindings(rules.Run(&rules.Pass{Ext: rules.Extensions{Compose: p, Display: disp}}, cRules))
+		pass := &rules.Pass{Ext: rules.Extensions{Compose: p, Display: disp}}
+		s.addFindings(rules.Run(pass, cRules))
+		s.addEvidence(pass.Evidences())
 		s.link(p, disp)
 	}
 }

@@ -117,6 +117,12 @@ func (s *scanner) addFindings(fs []finding.Finding) {
 	s.mu.Unlock()
 }
 
+func (s *scanner) addEvidence(es []finding.Evidence) {
+	s.mu.Lock()
+	s.res.Evidence = append(s.res.Evidence, es...)
+	s.mu.Unlock()
+}
+
 func (s *scanner) count(k finding.Kind, n int) {
 	s.mu.Lock()
 	s.res.Kinds[k] += n
@@ -335,6 +341,7 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 		}
 	}
 	s.addFindings(rules.Run(p, rs))
+	s.addEvidence(p.Evidences())
 }
 
 func kindRules(rs []*rules.Rule, kinds ...finding.Kind) []*rules.Rule {

@@ -1,0 +1,160 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hardhull/hardhull/internal/compose"
+	"github.com/hardhull/hardhull/internal/finding"
+)
+
+var _ = register(finding.Rule{
+	ID: "DC005", Slug: "writable-root-filesystem", Title: "Root filesystem is writable",
+	Severity: finding.Medium, Kind: finding.KindCompose,
+	Checklist: []string{"runtime.read-only"}, CIS: []string{"5.13"}, OWASP: []string{"D09"},
+	Rationale: "A writable root lets an intruder drop binaries, change code and persist; a read-only root keeps the image immutable.",
+	Fix:       "read_only: true, with tmpfs: [/tmp] (and any other path the app writes to).",
+	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    read_only: true\n", "", 1)))},
+	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService))},
+}, func(p *Pass) {
+	p.eachService(func(s compose.Service) {
+		if !s.ReadOnly {
+			p.Report(p.svcAt(s, "read_only"), svcKey(s, "read_only"), fmt.Sprintf("service %s has a writable root filesystem", s.Name))
+		}
+	})
+})
+
+var _ = register(finding.Rule{
+	ID: "DC006", Slug: "read-only-without-tmpfs", Title: "Read-only root without a tmpfs for /tmp",
+	Severity: finding.Info, Kind: finding.KindCompose,
+	Checklist: []string{"runtime.read-only"},
+	Rationale: "Most runtimes write to /tmp; without a tmpfs the app fails at run time, which tempts people to drop read_only.",
+	Fix:       "tmpfs: [/tmp] next to read_only: true.",
+	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    tmpfs: [/tmp]\n", "", 1)))},
+	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService))},
+}, func(p *Pass) {
+	p.eachService(func(s compose.Service) {
+		if s.ReadOnly && !s.HasTmpfs("/tmp") {
+			p.Report(p.svcAt(s, "read_only"), svcKey(s, "tmpfs"), fmt.Sprintf("service %s is read-only but mounts no tmpfs at /tmp", s.Name))
+		}
+	})
+})
+
+var _ = register(finding.Rule{
+	ID: "DC007", Slug: "no-resource-limits", Title: "Resource limits missing",
+	Severity: finding.Medium, Kind: finding.KindCompose,
+	Checklist: []string{"runtime.resource-limits"}, CIS: []string{"5.11", "5.12", "5.29"}, OWASP: []string{"D07"},
+	Rationale: "Without memory, CPU and pids limits one compromised or buggy container can starve the host (fork bombs, leaks).",
+	Fix:       "deploy.resources.limits: {cpus: '1.0', memory: 512M, pids: 100} (or mem_limit, cpus, pids_limit).",
+	Bad: []finding.Example{
+		composeEx(svcYAML("api", strings.Replace(hardenedService, "    deploy:\n      resources:\n        limits: {cpus: \"1.0\", memory: 512M, pids: 100}\n", "", 1))),
+		composeEx(svcYAML("api", strings.Replace(hardenedService, ", pids: 100", "", 1))),
+	},
+	Good: []finding.Example{
+		composeEx(svcYAML("api", hardenedService)),
+		composeEx(svcYAML("api", strings.Replace(hardenedService, "    deploy:\n      resources:\n        limits: {cpus: \"1.0\", memory: 512M, pids: 100}\n", "    mem_limit: 512m\n    cpus: 1.0\n    pids_limit: 100\n", 1))),
+	},
+}, func(p *Pass) {
+	p.eachService(func(s compose.Service) {
+		l := s.Limits()
+		var missing []string
+		if l.MemoryBytes <= 0 {
+			missing = append(missing, "memory")
+		}
+		if l.CPUs <= 0 {
+			missing = append(missing, "cpus")
+		}
+		if l.Pids <= 0 {
+			missing = append(missing, "pids")
+		}
+		if len(missing) > 0 {
+			at := p.svcAt(s, "deploy", "resources", "limits")
+			p.Report(at, svcKey(s, "limits"), fmt.Sprintf("service %s has no %s limit", s.Name, strings.Join(missing, ", ")))
+		}
+	})
+})
+
+var _ = register(finding.Rule{
+	ID: "DC008", Slug: "service-healthcheck-missing", Title: "Service without a health check",
+	Severity: finding.Low, Kind: finding.KindCompose,
+	Checklist: []string{"runtime.health-checks"}, CIS: []string{"5.27"}, OWASP: []string{"D04"},
+	Rationale: "Without a health check, depends_on cannot wait for readiness and a hung service is never restarted.",
+	Fix:       "healthcheck: {test: [\"CMD\", ...], interval: 30s, timeout: 10s, retries: 3}",
+	Bad: []finding.Example{
+		composeEx("services:\n  db:\n    image: postgres:16\n"),
+		composeEx(svcYAML("api", strings.Replace(hardenedService, "      test: [\"CMD\", \"/app/healthcheck\"]\n", "      disable: true\n", 1))),
+	},
+	Good: []finding.Example{composeEx("services:\n  db:\n    image: postgres:16\n    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n")},
+}, func(p *Pass) {
+	p.eachService(func(s compose.Service) {
+		switch s.Health() {
+		case compose.HealthDisabled:
+			p.Report(p.svcAt(s, "healthcheck"), svcKey(s, "healthcheck"), fmt.Sprintf("service %s disables its health check", s.Name))
+		case compose.HealthUnset:
+			if _, builds := s.BuildSpec(); !builds {
+				// Built services are judged with their Dockerfile (DF019).
+				p.Report(p.svcAt(s, "healthcheck"), svcKey(s, "healthcheck"), fmt.Sprintf("service %s (image %s) declares no healthcheck", s.Name, s.Image))
+			}
+		}
+	})
+})
+
+var _ = register(finding.Rule{
+	ID: "DC010", Slug: "service-user-root", Title: "Service runs as root",
+	Severity: finding.High, Kind: finding.KindCompose,
+	Checklist: []string{"runtime.non-root"}, CIS: []string{"4.1"}, OWASP: []string{"D01"},
+	Rationale: "user: root overrides a non-root USER in the image and runs the app with uid 0.",
+	Fix:       "user: \"1000:1000\" (a UID that owns only what the app needs).",
+	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, `user: "1000:1000"`, "user: root", 1)))},
+	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService))},
+}, func(p *Pass) {
+	p.eachService(func(s compose.Service) {
+		if IsRootUser(s.User) {
+			p.Report(p.svcAt(s, "user"), svcKey(s, "user"), fmt.Sprintf("service %s sets user: %s", s.Name, s.User))
+		}
+	})
+})
+
+var _ = register(finding.Rule{
+	ID: "DC020", Slug: "restart-policy", Title: "Restart policy missing or unbounded",
+	Severity: finding.Low, Kind: finding.KindCompose,
+	Checklist: []string{"runtime.health-checks"}, CIS: []string{"5.15"}, OWASP: []string{"D07"},
+	Rationale: "Without a restart policy a crashed service stays down; `always` restarts a crash-looping container forever.",
+	Fix:       "restart: unless-stopped, or deploy.restart_policy: {condition: on-failure, max_attempts: 3}.",
+	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    restart: unless-stopped\n", "", 1))), composeEx(svcYAML("api", strings.Replace(hardenedService, "unless-stopped", "always", 1)))},
+	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService))},
+}, func(p *Pass) {
+	p.eachService(func(s compose.Service) {
+		switch rp := s.RestartPolicy(); {
+		case rp == "" || rp == "no" || rp == "none":
+			p.Report(p.svcAt(s, "restart"), svcKey(s, "restart"), fmt.Sprintf("service %s has no restart policy", s.Name))
+		case rp == "always" || rp == "any":
+			p.Report(p.svcAt(s, "restart"), svcKey(s, "restart"), fmt.Sprintf("service %s restarts always, even when crash-looping; use on-failure or unless-stopped", s.Name))
+		}
+	})
+})
+
+var _ = register(finding.Rule{
+	ID: "DC019", Slug: "service-debug-enabled", Title: "Debug or development mode in service environment",
+	Severity: finding.Medium, Kind: finding.KindCompose,
+	Checklist: []string{"runtime.debug-disabled", "secrets.not-exposed"}, OWASP: []string{"D04"},
+	Rationale: "Debug modes expose tracebacks, settings and interactive consoles to anyone who can reach the service.",
+	Fix:       "DEBUG=false and ENVIRONMENT=production in the deployed compose file; keep debug in a local override.",
+	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    environment:\n      DEBUG: \"true\"\n      ENVIRONMENT: development\n"))},
+	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService+"    environment:\n      DEBUG: \"false\"\n      ENVIRONMENT: production\n"))},
+}, func(p *Pass) {
+	p.eachService(func(s compose.Service) {
+		for _, k := range sortedEnvKeys(s) {
+			v := s.Environment[k]
+			if v == nil {
+				continue
+			}
+			if msg, bad := DebugSetting(k, *v); bad {
+				p.Report(p.svcAt(s, "environment", k), svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s", s.Name, msg))
+			}
+		}
+		if msg, bad := ServerReload(strings.Join(s.Command, " ")); bad && len(s.Command) > 0 {
+			p.Report(p.svcAt(s, "command"), svcKey(s, "command"), fmt.Sprintf("service %s: %s", s.Name, msg))
+		}
+	})
+})
