@@ -3,6 +3,7 @@ package image
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"testing"
@@ -26,10 +27,14 @@ type ent struct {
 	size int64 // for files, overrides len(body) with zero bytes
 }
 
-func file(name, body string) ent       { return ent{name: name, body: body, mode: 0o644} }
-func dir(name string) ent              { return ent{name: name, typ: tar.TypeDir, mode: 0o755} }
-func symlink(name, target string) ent  { return ent{name: name, typ: tar.TypeSymlink, link: target, mode: 0o777} }
-func hardlink(name, target string) ent { return ent{name: name, typ: tar.TypeLink, link: target, mode: 0o644} }
+func file(name, body string) ent { return ent{name: name, body: body, mode: 0o644} }
+func dir(name string) ent        { return ent{name: name, typ: tar.TypeDir, mode: 0o755} }
+func symlink(name, target string) ent {
+	return ent{name: name, typ: tar.TypeSymlink, link: target, mode: 0o777}
+}
+func hardlink(name, target string) ent {
+	return ent{name: name, typ: tar.TypeLink, link: target, mode: 0o644}
+}
 
 func tarBytes(t testing.TB, ents ...ent) []byte {
 	t.Helper()
@@ -122,3 +127,16 @@ func paths(es []*Entry) []string {
 }
 
 func staticLayer(b []byte) v1.Layer { return static.NewLayer(b, types.OCIUncompressedLayer) }
+
+func gzipBytes(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
