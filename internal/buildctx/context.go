@@ -62,10 +62,11 @@ type Context struct {
 	m *matcher
 }
 
-// Open loads the ignore file that applies to dockerfilePath (the context's
+// Open loads the ignore file that applies to dockerfilePath (a file path
+// as given to `docker build -f`, not relative to contextDir; the context's
 // "Dockerfile" when empty) and walks contextDir, recording what a build
-// would send. A limit hit returns the partial Context and an error
-// wrapping ErrLimit.
+// would send. Ignore-file problems are *LineError. A limit hit returns the
+// partial Context and an error wrapping ErrLimit.
 func Open(contextDir, dockerfilePath string, opts Options) (*Context, error) {
 	if opts.MaxFiles <= 0 {
 		opts.MaxFiles = DefaultMaxFiles
