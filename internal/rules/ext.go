@@ -11,6 +11,11 @@ type Extensions struct {
 	// Context is the build context of the pass's Dockerfile (nil when it
 	// could not be opened, e.g. a Dockerfile read from stdin).
 	Context *buildctx.Context
+	// ReadFile reads a context file (relative path) up to max bytes; the
+	// scan front provides it so that rules stay free of I/O of their own.
+	ReadFile func(rel string, max int) ([]byte, error)
+	// DisplayCtx maps a context file's path on disk to a reported path.
+	DisplayCtx func(abs string) string
 
 	// Compose is a loaded compose project; Display maps its file paths to
 	// the paths findings report.

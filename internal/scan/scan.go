@@ -65,6 +65,11 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 		res.Target = paths[0]
 	}
 	s.single = len(paths) == 1
+	if s.single {
+		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
+			s.root, _ = filepath.Abs(paths[0])
+		}
+	}
 	for _, p := range paths {
 		if err := s.addPath(p); err != nil {
 			s.inputError(p, 0, err)
@@ -91,6 +96,7 @@ type scanner struct {
 	composeSets []composeSet
 	python      []fileRef
 	single      bool
+	root        string // the one directory scanned, for relative paths
 }
 
 type fileRef struct{ display, abs string }
@@ -337,6 +343,10 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 			s.inputError(u.path, 0, fmt.Errorf("build context %s: %w", u.ctxDir, err))
 		} else {
 			p.Ext.Context = bc
+			p.Ext.DisplayCtx = func(abs string) string { return displayPath(s, abs) }
+			p.Ext.ReadFile = func(rel string, max int) ([]byte, error) {
+				return readCapped(filepath.Join(bc.Dir, filepath.FromSlash(rel)), int64(max))
+			}
 			s.count(finding.KindContext, 1)
 		}
 	}
@@ -389,8 +399,14 @@ var _ = bytes.MinRead
 
 func statFile(p string) (os.FileInfo, error) { return os.Stat(p) }
 
-// displayPath reports a file relative to the working directory.
+// displayPath reports a file relative to the scanned directory, or else
+// to the working directory.
 func displayPath(s *scanner, abs string) string {
+	if s.root != "" {
+		if rel, err := filepath.Rel(s.root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
 	if wd, err := os.Getwd(); err == nil {
 		if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
 			return filepath.ToSlash(rel)

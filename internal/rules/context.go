@@ -1,0 +1,276 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/hardhull/hardhull/internal/dockerfile"
+	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/secrets"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+// copied is one file a COPY/ADD of the shipping stage brings in.
+type copied struct {
+	file string
+	in   *dockerfile.Instruction
+}
+
+// shippedFiles lists the context files that the shipping stage's COPY and
+// ADD instructions bring into the image (not those copied --from a stage).
+func (p *Pass) shippedFiles() []copied {
+	bc := p.Ext.Context
+	if bc == nil {
+		return nil
+	}
+	var out []copied
+	seen := map[string]bool{}
+	for _, st := range p.Final.Chain() {
+		for _, in := range st.Instructions {
+			var srcs []string
+			switch c := in.Command.(type) {
+			case *instructions.CopyCommand:
+				if c.From != "" {
+					continue
+				}
+				srcs = c.SourcePaths
+			case *instructions.AddCommand:
+				srcs = c.SourcePaths
+			default:
+				continue
+			}
+			for _, src := range srcs {
+				if isRemote(src) || strings.Contains(src, "$") {
+					continue
+				}
+				for _, f := range bc.Sources(src) {
+					if !seen[f] {
+						seen[f] = true
+						out = append(out, copied{f, in})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func ctxEx(files map[string]string) finding.Example { return finding.Example{Files: files} }
+
+var _ = register(finding.Rule{
+	ID: "DF010", Slug: "env-file-in-image", Title: ".env file copied into the image",
+	Severity: finding.High, Kind: finding.KindContext,
+	Checklist: []string{"secrets.no-env-files", "build.no-secrets"}, CIS: []string{"4.10"}, OWASP: []string{"D06"},
+	Rationale: "A .env file holds the deployment's secrets; in an image layer it ships to every registry and every pull.",
+	Fix:       "Exclude .env and **/.env in .dockerignore and inject settings at run time.",
+	Bad: []finding.Example{
+		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY .env /app/.env\nUSER 1000\n", ".env": "SECRET_KEY=abc\n"}),
+		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": ".env\n", "app/.env": "SECRET_KEY=abc\n", "app/main.py": "print(1)\n"}),
+	},
+	Good: []finding.Example{
+		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": "**/.env\n", ".env": "SECRET_KEY=abc\n", "app/.env": "X=1\n", ".env.example": "SECRET_KEY=\n"}),
+	},
+}, func(p *Pass) {
+	for _, c := range p.shippedFiles() {
+		if kind, ok := secrets.SensitiveFile(c.file); ok && kind == secrets.KindEnvFile {
+			p.Report(p.At(c.in), "env-file:"+c.file, fmt.Sprintf("%s brings %s into the image", strings.ToUpper(c.in.Cmd), c.file))
+		}
+	}
+})
+
+// maxContentScan bounds how much copied content is scanned for secrets.
+const (
+	maxContentFiles = 2000
+	maxContentFile  = 256 << 10
+)
+
+var textExts = map[string]bool{"": true, ".json": true, ".yaml": true, ".yml": true, ".toml": true, ".ini": true, ".cfg": true,
+	".conf": true, ".properties": true, ".py": true, ".js": true, ".ts": true, ".sh": true, ".txt": true, ".xml": true,
+	".env": true, ".rb": true, ".go": true, ".php": true, ".config": true, ".npmrc": true, ".pypirc": true, ".netrc": true}
+
+var _ = register(finding.Rule{
+	ID: "DF011", Slug: "secret-file-in-image", Title: "Secret file or secret content copied into the image",
+	Severity: finding.High, Kind: finding.KindContext,
+	Checklist: []string{"build.no-secrets", "secrets.no-hardcoded"}, CIS: []string{"4.10"}, OWASP: []string{"D06"},
+	Rationale: "Keys, credentials and tokens in an image layer are readable by anyone who can pull it, forever: deleting them later does not remove the layer.",
+	Fix:       "Exclude the file in .dockerignore; mount it at run time as a Docker secret, or at build time with RUN --mount=type=secret.",
+	Bad: []finding.Example{
+		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": ".git\n", "certs/server.key": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"}),
+		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY config.py /app/\nUSER 1000\n", "config.py": "GITHUB_TOKEN = \"ghp_R7mK2pQx9Lw4Zt8Vn3Bc6Hy1Jd5Fs0Ge7Ua2\"\n"}),
+	},
+	Good: []finding.Example{
+		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": "*.key\n**/*.key\n", "certs/server.key": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n", "app.py": "import os\nTOKEN = os.environ['TOKEN']\n"}),
+	},
+}, func(p *Pass) {
+	scanned, budget := 0, 16<<20
+	for _, c := range p.shippedFiles() {
+		if kind, ok := secrets.SensitiveFile(c.file); ok {
+			if kind != secrets.KindEnvFile {
+				p.Report(p.At(c.in), "secret-file:"+c.file, fmt.Sprintf("%s brings %s (%s) into the image", strings.ToUpper(c.in.Cmd), c.file, kind))
+			}
+			continue
+		}
+		if p.Ext.ReadFile == nil || scanned >= maxContentFiles || budget <= 0 || !textExts[strings.ToLower(path.Ext(c.file))] {
+			continue
+		}
+		b, err := p.Ext.ReadFile(c.file, maxContentFile)
+		if err != nil || len(b) == 0 {
+			continue
+		}
+		scanned++
+		budget -= len(b)
+		ms, _ := secrets.ScanContent(c.file, b)
+		if len(ms) > 0 {
+			p.Report(p.At(c.in), "secret-content:"+c.file, fmt.Sprintf("%s brings %s into the image; line %d holds a secret (%s: %s)",
+				strings.ToUpper(c.in.Cmd), c.file, ms[0].Line, ms[0].Description, ms[0].Redacted))
+		}
+	}
+})
+
+// copiesContext reports whether the shipping stage copies a whole directory.
+func (p *Pass) copiesContext() *dockerfile.Instruction {
+	for _, st := range p.Final.Chain() {
+		for _, in := range st.Instructions {
+			c, ok := in.Command.(*instructions.CopyCommand)
+			if !ok || c.From != "" {
+				if a, ok := in.Command.(*instructions.AddCommand); ok {
+					for _, s := range a.SourcePaths {
+						if s == "." || s == "./" || strings.HasSuffix(s, "/") {
+							return in
+						}
+					}
+				}
+				continue
+			}
+			for _, s := range c.SourcePaths {
+				if s == "." || s == "./" || s == "/" || strings.HasSuffix(s, "/") || strings.Contains(s, "*") {
+					return in
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (p *Pass) ignoreAt(line int) finding.Location {
+	bc := p.Ext.Context
+	return finding.Location{Path: p.displayCtx(bc.IgnoreFile), Line: line, Column: 1}
+}
+
+// displayCtx reports a context file path the way the Dockerfile's path is
+// reported (relative to the same root).
+func (p *Pass) displayCtx(abs string) string {
+	if p.Ext.DisplayCtx != nil {
+		return p.Ext.DisplayCtx(abs)
+	}
+	return abs
+}
+
+var _ = register(finding.Rule{
+	ID: "DI001", Slug: "dockerignore-missing", Title: "No .dockerignore for a context that is copied",
+	Severity: finding.Medium, Kind: finding.KindContext,
+	Checklist: []string{"build.dockerignore"}, OWASP: []string{"D06"},
+	Rationale: "Without .dockerignore, COPY . brings in .git, .env files, keys and local caches.",
+	Fix:       "Add a .dockerignore with at least: .git, .env, .env.*, **/.env, *.pem, *.key, secrets/, credentials/.",
+	Bad:       []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", "main.py": "print(1)\n"})},
+	Good:      []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": ".git\n**/.env\n", "main.py": "print(1)\n"})},
+}, func(p *Pass) {
+	if p.Ext.Context == nil || p.Ext.Context.IgnoreFile != "" {
+		return
+	}
+	if in := p.copiesContext(); in != nil {
+		p.Report(p.At(in), "dockerignore:none", fmt.Sprintf("%s copies a directory of the build context, which has no .dockerignore", strings.ToUpper(in.Cmd)))
+	}
+})
+
+var _ = register(finding.Rule{
+	ID: "DI002", Slug: "sensitive-file-in-context", Title: "Sensitive file sent to the builder",
+	Severity: finding.Low, Kind: finding.KindContext,
+	Checklist: []string{"build.dockerignore"}, OWASP: []string{"D06"},
+	Rationale: "Every file the context sends reaches the builder (and remote builders and caches) even if no COPY uses it today.",
+	Fix:       "Add the file (or its pattern with **/) to .dockerignore.",
+	Bad:       []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY main.py /app/\nUSER 1000\n", ".dockerignore": ".git\n", "main.py": "print(1)\n", "deploy/id_rsa": "x\n"})},
+	Good:      []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY main.py /app/\nUSER 1000\n", ".dockerignore": ".git\n**/id_rsa\n", "main.py": "print(1)\n", "deploy/id_rsa": "x\n"})},
+}, func(p *Pass) {
+	bc := p.Ext.Context
+	if bc == nil {
+		return
+	}
+	shipped := map[string]bool{}
+	for _, c := range p.shippedFiles() {
+		shipped[c.file] = true
+	}
+	var hits []string
+	for _, f := range bc.Files {
+		if _, ok := secrets.SensitiveFile(f); ok && !shipped[f] && !strings.HasPrefix(f, ".git/") {
+			hits = append(hits, f)
+		}
+	}
+	if len(hits) == 0 {
+		return
+	}
+	sort.Strings(hits)
+	loc := fromAt(p, p.Final)
+	if bc.IgnoreFile != "" {
+		loc = p.ignoreAt(0)
+	}
+	shown := hits
+	if len(shown) > 5 {
+		shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(hits)-5))
+	}
+	p.Report(loc, "context-sensitive", fmt.Sprintf("the build context sends %s: %s", plural(len(hits), "sensitive file"), strings.Join(shown, ", ")))
+})
+
+var _ = register(finding.Rule{
+	ID: "DI003", Slug: "dockerignore-root-only", Title: ".dockerignore pattern only matches at the root",
+	Severity: finding.Medium, Kind: finding.KindContext,
+	Checklist: []string{"build.dockerignore"}, OWASP: []string{"D06"},
+	Rationale: "`.env` in .dockerignore excludes only ./.env; app/.env is still sent and copied. The builder's patterns are anchored at the context root.",
+	Fix:       "Use **/ patterns (**/.env, **/*.pem) for files that can appear in any directory.",
+	Bad:       []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY main.py /app/\nUSER 1000\n", ".dockerignore": ".git\n*.pem\n", "main.py": "print(1)\n", "certs/tls.pem": "x\n"})},
+	Good:      []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY main.py /app/\nUSER 1000\n", ".dockerignore": ".git\n*.pem\n**/*.pem\n", "main.py": "print(1)\n", "certs/tls.pem": "x\n"})},
+}, func(p *Pass) {
+	bc := p.Ext.Context
+	if bc == nil || bc.IgnoreFile == "" {
+		return
+	}
+	for _, ro := range bc.RootOnlyPatterns() {
+		p.ReportFix(p.ignoreAt(ro.Pattern.Line), "root-only:"+ro.Pattern.Text,
+			fmt.Sprintf("pattern %q excludes only the context root, but %s still sent (%s)", ro.Pattern.Text, plural(len(ro.Files), "nested match is"), strings.Join(first(ro.Files, 3), ", ")),
+			fmt.Sprintf("add %s to .dockerignore", ro.Suggestion))
+	}
+})
+
+func first(ss []string, n int) []string {
+	if len(ss) > n {
+		return ss[:n]
+	}
+	return ss
+}
+
+var _ = register(finding.Rule{
+	ID: "DI004", Slug: "git-dir-in-context", Title: ".git sent to the builder",
+	Severity: finding.Low, Kind: finding.KindContext,
+	Checklist: []string{"build.dockerignore"}, OWASP: []string{"D06"},
+	Rationale: "The .git directory carries the full history, including secrets that were committed and later removed, and remotes with credentials.",
+	Fix:       "Add .git to .dockerignore.",
+	Bad:       []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": "**/.env\n", ".git/config": "[core]\n", "main.py": "print(1)\n"})},
+	Good:      []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": ".git\n**/.env\n", ".git/config": "[core]\n", "main.py": "print(1)\n"})},
+}, func(p *Pass) {
+	bc := p.Ext.Context
+	if bc == nil {
+		return
+	}
+	for _, f := range bc.Files {
+		if strings.HasPrefix(f, ".git/") {
+			loc := fromAt(p, p.Final)
+			if bc.IgnoreFile != "" {
+				loc = p.ignoreAt(0)
+			}
+			p.Report(loc, "git-dir", "the build context sends the .git directory")
+			return
+		}
+	}
+})
