@@ -78,7 +78,7 @@ func TestDockerSave(t *testing.T) {
 	p := filepath.Join(dir, "app.tar")
 	a, b := sampleImage(t, "a"), sampleImage(t, "bb")
 	refs := map[name.Reference]v1.Image{
-		name.MustParseReference("app:1"):                   a,
+		name.MustParseReference("app:1"):                  a,
 		name.MustParseReference("registry.example/app:2"): b,
 	}
 	if err := tarball.MultiRefWriteToFile(p, refs); err != nil {
@@ -252,7 +252,6 @@ func TestPickPlatform(t *testing.T) {
 		t.Error("empty index")
 	}
 }
-
 
 func mustRef(t *testing.T, s string) name.Reference {
 	t.Helper()
