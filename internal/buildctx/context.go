@@ -59,7 +59,8 @@ type Context struct {
 	// file kept out; a directory the builder does not descend counts once.
 	Excluded int
 
-	m *matcher
+	m    *matcher
+	dirs map[string]bool // sent directories, for COPY of an empty one
 }
 
 // Open loads the ignore file that applies to dockerfilePath (a file path
@@ -87,7 +88,7 @@ func Open(contextDir, dockerfilePath string, opts Options) (*Context, error) {
 	if dockerfilePath == "" {
 		dockerfilePath = filepath.Join(contextDir, "Dockerfile")
 	}
-	c := &Context{Dir: contextDir, Symlinks: map[string]string{}}
+	c := &Context{Dir: contextDir, Symlinks: map[string]string{}, dirs: map[string]bool{}}
 
 	ignPath, specific, data, err := findIgnore(contextDir, dockerfilePath, opts.MaxIgnoreBytes)
 	if err != nil {
@@ -209,6 +210,8 @@ func (w *walker) dir(rel string, info patternmatcher.MatchInfo, excluded bool) e
 				if !m.mayReenter(r) {
 					continue
 				}
+			} else {
+				w.c.dirs[r] = true
 			}
 			if err := w.dir(r, mi, ex); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package buildctx
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -398,5 +399,40 @@ func TestOpenErrors(t *testing.T) {
 	writeTree(t, dir, map[string]string{"file": ""})
 	if _, err := Open(f, "", Options{}); err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Errorf("file as context: %v", err)
+	}
+}
+
+func TestSourcesErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		".dockerignore": ".env\n",
+		".env":          "",
+		"app/.env":      "",
+		"app/main.py":   "",
+		"empty/":        "",
+	})
+	c := mustOpen(t, dir, "")
+	cases := []struct {
+		src      string
+		excludes []string
+		want     []string
+		err      error
+	}{
+		{".env", nil, nil, ErrNoSource}, // excluded: COPY .env fails the build
+		{"nope/*.py", nil, nil, ErrNoSource},
+		{"*.nothing", nil, nil, nil}, // empty wildcard is allowed
+		{"empty", nil, nil, nil},     // an empty directory copies nothing, fine
+		{".", []string{"**/.env"}, []string{".dockerignore", "app/main.py"}, nil},
+		{"app", []string{".env"}, []string{"app/main.py"}, nil},
+		{"app/.env", []string{".env"}, []string{"app/.env"}, nil},
+	}
+	for _, tc := range cases {
+		got, err := c.SourcesExcluding(tc.src, tc.excludes)
+		if !errors.Is(err, tc.err) || (tc.err == nil && err != nil) || !equalStrings(got, tc.want) {
+			t.Errorf("SourcesExcluding(%q, %q) = %q, %v; want %q, %v", tc.src, tc.excludes, got, err, tc.want, tc.err)
+		}
+	}
+	if _, err := c.SourcesExcluding(".", []string{"["}); err == nil || !strings.Contains(err.Error(), "syntax error") {
+		t.Errorf("bad --exclude pattern: %v", err)
 	}
 }

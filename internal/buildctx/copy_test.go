@@ -2,6 +2,7 @@ package buildctx
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -74,13 +75,41 @@ func TestSourcesMatchBuildKitCopy(t *testing.T) {
 		"loop-a", "loop-*", "secret", "secret/*", "*.log", "app/debug.log", "missing", "missing/*",
 		"web/**", "question?mark", `question\?mark/*`, "[",
 	}
+	type copyCase struct {
+		src      string
+		excludes []string
+	}
+	var cases []copyCase
 	for _, src := range srcs {
+		cases = append(cases, copyCase{src: src})
+	}
+	cases = append(cases,
+		copyCase{".", []string{"*.txt"}},
+		copyCase{".", []string{"**/*.py", "!app/main.py"}},
+		copyCase{".", []string{"app", "!app/pkg/mod.py"}},
+		copyCase{"app", []string{"pkg"}},
+		copyCase{"app", []string{"app"}}, // relative to the copied root: matches nothing
+		copyCase{"*", []string{"*.py", "deep"}},
+		copyCase{"requirements.txt", []string{"*.txt"}}, // a single-file source is never excluded
+		copyCase{"*.txt", []string{"*.txt"}},
+		copyCase{"link-app", []string{"pkg/*", "!pkg/up"}},
+	)
+	for _, tc := range cases {
+		src := tc.src
 		dst := t.TempDir()
-		err := fscopy.Copy(context.Background(), sent, src, dst, "/out/",
-			fscopy.AllowWildcards, func(ci *fscopy.CopyInfo) { ci.FollowLinks = true; ci.CopyDirContents = true })
+		opts := []fscopy.Opt{fscopy.AllowWildcards, func(ci *fscopy.CopyInfo) { ci.FollowLinks = true; ci.CopyDirContents = true }}
+		for _, e := range tc.excludes {
+			opts = append(opts, fscopy.WithExcludePattern(e))
+		}
+		// BuildKit's file backend resolves wildcards itself and, for
+		// Dockerfile COPY (AllowEmptyWildcard), copies nothing on no match.
+		matches, err := fscopy.ResolveWildcards(sent, src, true)
+		if err == nil && len(matches) > 0 {
+			err = fscopy.Copy(context.Background(), sent, src, dst, "/out/", opts...)
+		}
 		var got []string
 		if err == nil {
-			err = filepath.WalkDir(filepath.Join(dst, "out"), func(p string, d fs.DirEntry, err error) error {
+			err := filepath.WalkDir(filepath.Join(dst, "out"), func(p string, d fs.DirEntry, err error) error {
 				if err != nil || d.IsDir() {
 					return err
 				}
@@ -102,8 +131,15 @@ func TestSourcesMatchBuildKitCopy(t *testing.T) {
 		}
 		slices.Sort(got)
 		got = slices.Compact(got) // a file reached twice (a* hits app and a link into it) is one source
-		if want := c.Sources(src); !equalStrings(want, got) {
-			t.Errorf("Sources(%q) = %q, BuildKit's copy brings %q (copy error: %v)", src, want, got, err)
+		want, werr := c.SourcesExcluding(src, tc.excludes)
+		if (werr != nil) != (err != nil) || (werr != nil && !errors.Is(werr, ErrNoSource)) {
+			t.Errorf("SourcesExcluding(%q, %q) error %v; BuildKit's copy error %v", src, tc.excludes, werr, err)
+		}
+		if !equalStrings(want, got) {
+			t.Errorf("SourcesExcluding(%q, %q) = %q, BuildKit's copy brings %q (copy error: %v)", src, tc.excludes, want, got, err)
+		}
+		if tc.excludes == nil && !equalStrings(c.Sources(src), want) {
+			t.Errorf("Sources(%q) differs from SourcesExcluding without patterns", src)
 		}
 	}
 }

@@ -1,9 +1,13 @@
 package buildctx
 
 import (
+	"errors"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/moby/patternmatcher"
 )
 
 // maxLinkHops matches the kernel's and continuity's symlink budget.
@@ -17,24 +21,113 @@ const maxLinkHops = 255
 // and the rest is matched with filepath.Match against paths below the
 // fixed prefix, a matching directory bringing its whole subtree; symlinks
 // on the source path (and a matched symlink) are followed inside the
-// context. Only files the context sends can be brought in.
+// context. Only files the context sends can be brought in; nil when the
+// build would fail on this source (see SourcesExcluding for the error).
 func (c *Context) Sources(src string) []string {
+	out, _ := c.SourcesExcluding(src, nil)
+	return out
+}
+
+// SourcesExcluding is Sources for `COPY --exclude=PATTERN... src dest`:
+// as in BuildKit, each pattern is matched relative to every copied root
+// (the source directory, or each wildcard match), so a source that is a
+// single file is never excluded by it. The error is the one that fails the
+// build: an invalid pattern, or a source (or a matched symlink) that does
+// not resolve to anything sent — an excluded file, a dangling link, a
+// loop. A wildcard matching nothing is no error, as in BuildKit.
+func (c *Context) SourcesExcluding(src string, excludes []string) ([]string, error) {
+	var pm *patternmatcher.PatternMatcher
+	if len(excludes) > 0 {
+		var err error
+		if pm, err = patternmatcher.New(excludes); err != nil {
+			return nil, fmt.Errorf("copy --exclude %q: %w", excludes, err)
+		}
+	}
+	roots, err := c.copyRoots(src)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, root := range roots {
+		for _, f := range c.expand(root) {
+			if pm != nil && f != root {
+				rel := f
+				if root != "" {
+					rel = f[len(root)+1:]
+				}
+				ex, err := chainExcluded(pm, rel)
+				if err != nil {
+					return nil, fmt.Errorf("copy --exclude %q: %w", excludes, err)
+				}
+				if ex {
+					continue
+				}
+			}
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// ErrNoSource is wrapped when a COPY/ADD source is not in the sent context.
+var ErrNoSource = errors.New("source not in the build context")
+
+// chainExcluded decides rel ancestor by ancestor, as fsutil's copier does
+// while it recurses (it always descends when exceptions exist).
+func chainExcluded(pm *patternmatcher.PatternMatcher, rel string) (bool, error) {
+	var info patternmatcher.MatchInfo
+	for i := 0; ; {
+		j := strings.IndexByte(rel[i:], '/')
+		p := rel
+		if j >= 0 {
+			p = rel[:i+j]
+		}
+		ex, next, err := pm.MatchesUsingParentResults(p, info)
+		if err != nil || j < 0 {
+			return ex, err
+		}
+		if ex && !pm.Exclusions() {
+			return true, nil
+		}
+		info = next
+		i += j + 1
+	}
+}
+
+// copyRoots resolves src to the resolved paths BuildKit copies one by one:
+// the source itself, or each wildcard match ("" is the context root).
+func (c *Context) copyRoots(src string) ([]string, error) {
 	fixed, glob := splitWildcards(cleanRel(src))
 	base, ok := c.resolve(fixed)
 	if !ok {
-		return nil
+		return nil, fmt.Errorf("copy %s: %w: too many levels of symbolic links", src, ErrNoSource)
+	}
+	if !c.exists(base) {
+		// Also for wildcards: BuildKit walks the fixed prefix first.
+		return nil, fmt.Errorf("copy %s: %w", src, ErrNoSource)
 	}
 	if glob == "" {
-		return c.expand(base)
+		return []string{base}, nil
 	}
-	var out []string
+	var roots []string
+	seen := map[string]bool{}
+	add := func(r string) {
+		if !seen[r] {
+			seen[r] = true
+			roots = append(roots, r)
+		}
+	}
 	for _, f := range c.under(base) {
 		r := f
 		if base != "" {
 			r = f[len(base)+1:]
 		}
-		if ancestorMatches(glob, r) {
-			out = append(out, f)
+		if q, ok := matchingAncestor(glob, r); ok {
+			if base != "" {
+				q = base + "/" + q
+			}
+			add(q)
 			continue
 		}
 		if ok, _ := path.Match(glob, r); !ok {
@@ -42,28 +135,41 @@ func (c *Context) Sources(src string) []string {
 		}
 		if _, link := c.Symlinks[f]; link {
 			// BuildKit resolves each match again with links followed.
-			if t, ok := c.resolve(f); ok {
-				out = append(out, c.expand(t)...)
+			t, ok := c.resolve(f)
+			if !ok || !c.exists(t) {
+				return nil, fmt.Errorf("copy %s: match %s: %w", src, f, ErrNoSource)
 			}
+			add(t)
 			continue
 		}
-		out = append(out, f)
+		add(f)
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return roots, nil
 }
 
-// ancestorMatches reports whether a directory above r (relative to the
-// glob's base) matches glob: the copy then takes that whole directory.
-func ancestorMatches(glob, r string) bool {
+// exists reports whether the resolved path p is in the sent tree: a file,
+// a sent directory, or a directory holding sent files.
+func (c *Context) exists(p string) bool {
+	if p == "" || c.dirs[p] {
+		return true
+	}
+	if _, ok := slices.BinarySearch(c.Files, p); ok {
+		return true
+	}
+	return len(c.under(p)) > 0
+}
+
+// matchingAncestor returns the first directory above r (relative to the
+// glob's base) that matches glob: the copy then takes that directory.
+func matchingAncestor(glob, r string) (string, bool) {
 	for i := 0; i < len(r); i++ {
 		if r[i] == '/' {
 			if ok, _ := path.Match(glob, r[:i]); ok {
-				return true
+				return r[:i], true
 			}
 		}
 	}
-	return false
+	return "", false
 }
 
 // expand lists what copying the resolved path p brings: the file itself
