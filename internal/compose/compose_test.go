@@ -328,20 +328,20 @@ func TestRemoteIncludeNotFetched(t *testing.T) {
 
 func TestIsDataStoreImage(t *testing.T) {
 	tests := map[string]bool{
-		"postgres:16":    true,
-		"bitnami/postgresql:16.2.0@sha256:abc": true,
+		"postgres:16":                                          true,
+		"bitnami/postgresql:16.2.0@sha256:abc":                 true,
 		"docker.elastic.co/elasticsearch/elasticsearch:8.15.0": true,
-		"redis/redis-stack-server:7.2.0-v10": true,
-		"registry.example.com:5000/team/mysql": true,
-		"valkey/valkey:8":                      true,
-		"confluentinc/cp-kafka:7.6.0":          false, // last element starts with cp-
-		"apache/kafka:3.7.0":                   true,
-		"quay.io/minio/minio":                  true,
-		"mongo-express:1.0":                    false,
-		"prometheuscommunity/postgres-exporter": false,
-		"python:3.12-slim":                     false,
-		"":                                     false,
-		"myorg/postgres-backup:1":              true,
+		"redis/redis-stack-server:7.2.0-v10":                   true,
+		"registry.example.com:5000/team/mysql":                 true,
+		"valkey/valkey:8":                                      true,
+		"confluentinc/cp-kafka:7.6.0":                          false, // last element starts with cp-
+		"apache/kafka:3.7.0":                                   true,
+		"quay.io/minio/minio":                                  true,
+		"mongo-express:1.0":                                    false,
+		"prometheuscommunity/postgres-exporter":                false,
+		"python:3.12-slim":                                     false,
+		"":                                                     false,
+		"myorg/postgres-backup:1":                              true,
 	}
 	for ref, want := range tests {
 		if got := IsDataStoreImage(ref); got != want {

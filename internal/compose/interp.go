@@ -151,7 +151,7 @@ func dropUnresolved(file string, data []byte, env map[string]string) ([]byte, []
 			kept := n.Content[:0:0]
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i], n.Content[i+1]
-				if freeTextKeys[k.Value] || strings.HasPrefix(k.Value, "x-") {
+				if freeTextKeys[k.Value] {
 					kept = append(kept, k, v)
 					continue
 				}

@@ -161,9 +161,13 @@ func checkBounds(root *yaml.Node) error {
 			n = n.Alias
 		}
 		if s, ok := memo[n]; ok {
+			if s < 0 {
+				// compose-go recurses through such a node for minutes.
+				return 0, fmt.Errorf("line %d: alias refers to a node that contains it", n.Line)
+			}
 			return s, nil
 		}
-		memo[n] = 1 // guards against self-reference while computing
+		memo[n] = -1 // in progress
 		total := 1
 		for _, c := range n.Content {
 			s, err := size(c, depth+1)
