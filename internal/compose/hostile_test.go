@@ -64,15 +64,16 @@ func TestHostile(t *testing.T) {
 		name    string
 		content []byte
 		msg     string
+		line    int // 0: not checked
 	}{
-		{"billion laughs", billionLaughs(), "aliases"},
-		{"binary garbage", garbage, ""},
-		{"invalid UTF-8", []byte("services:\n  api:\n    image: \xff\xfe\xfd\n"), "invalid YAML"},
-		{"NUL bytes", []byte("services:\n  api:\x00\n"), "invalid YAML"},
-		{"deep flow nesting", []byte("services: " + deep + "\n"), ""},
-		{"deep block nesting", []byte(deepMap), "nesting"},
-		{"self-referencing merge", []byte("x-a: &a\n  <<: *a\nservices: {}\n"), "contains it"},
-		{"self-referencing sequence", []byte("services:\n  a:\n    image: x\n    command: &c [a, *c]\n"), ""},
+		{"billion laughs", billionLaughs(), "aliases", 0},
+		{"binary garbage", garbage, "", 0},
+		{"invalid UTF-8", []byte("services:\n  api:\n    image: \xff\xfe\xfd\n"), "invalid YAML", 3},
+		{"NUL bytes", []byte("services:\n  api:\x00\n"), "invalid YAML", 2},
+		{"deep flow nesting", []byte("services: " + deep + "\n"), "max depth", 1},
+		{"deep block nesting", []byte(deepMap), "nesting", 201},
+		{"self-referencing merge", []byte("x-a: &a\n  <<: *a\nservices: {}\n"), "contains it", 2},
+		{"self-referencing sequence", []byte("services:\n  a:\n    image: x\n    command: &c [a, *c]\n"), "contains it", 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,6 +86,9 @@ func TestHostile(t *testing.T) {
 				t.Fatalf("error %v does not name the file", err)
 			}
 			t.Log(err)
+			if tt.line != 0 && e.Line != tt.line {
+				t.Errorf("line %d, want %d", e.Line, tt.line)
+			}
 			if tt.msg != "" && !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("error %q lacks %q", err, tt.msg)
 			}

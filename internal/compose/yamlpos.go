@@ -79,8 +79,8 @@ func parseLayers(file string, data []byte) ([]*layer, error) {
 			return nil, yamlError(file, data, err)
 		}
 		root := resolve(&doc)
-		if err := checkBounds(root); err != nil {
-			return nil, &Error{File: file, Line: root.Line, Msg: err.Error()}
+		if line, err := checkBounds(root); err != nil {
+			return nil, &Error{File: file, Line: line, Msg: err.Error()}
 		}
 		if err := checkDuplicateKeys(file, root); err != nil {
 			return nil, err
@@ -132,6 +132,15 @@ func yamlError(file string, data []byte, err error) *Error {
 		} else if ctxLine > 0 {
 			e.Line, e.Column = ctxLine, ctxCol
 		}
+		if m := yamlOffsetRe.FindStringSubmatch(rest); m != nil && e.Line == 0 {
+			// Encoding errors come with a byte offset only.
+			off, _ := strconv.Atoi(m[1])
+			if off <= len(data) {
+				e.Line = bytes.Count(data[:off], []byte("\n")) + 1
+				e.Column = off - bytes.LastIndexByte(data[:off], '\n')
+			}
+			rest = strings.TrimPrefix(rest, m[0]+": ")
+		}
 		e.Msg = "invalid YAML: " + rest
 		return e
 	}
@@ -139,31 +148,34 @@ func yamlError(file string, data []byte, err error) *Error {
 
 var (
 	yamlContextRe = regexp.MustCompile(`^while (\w+[^:]*?) at line (\d+)(?:, column (\d+))?: `)
+	yamlOffsetRe  = regexp.MustCompile(`^offset (\d+)`)
 	yamlProblemRe = regexp.MustCompile(`^line (\d+)(?:, column (\d+))?: `)
 )
 
 // checkBounds refuses documents whose alias-expanded size or nesting would
 // make compose-go's map conversion blow up ("billion laughs").
-func checkBounds(root *yaml.Node) error {
+func checkBounds(root *yaml.Node) (line int, err error) {
 	if root == nil {
-		return nil
+		return 0, nil
 	}
 	memo := map[*yaml.Node]int{}
 	var size func(n *yaml.Node, depth int) (int, error)
 	size = func(n *yaml.Node, depth int) (int, error) {
 		if depth > maxDepth {
+			line = n.Line
 			return 0, fmt.Errorf("nesting deeper than %d levels", maxDepth)
 		}
 		if n.Kind == yaml.AliasNode {
 			if n.Alias == nil {
 				return 1, nil
 			}
+			line = n.Line
 			n = n.Alias
 		}
 		if s, ok := memo[n]; ok {
 			if s < 0 {
 				// compose-go recurses through such a node for minutes.
-				return 0, fmt.Errorf("line %d: alias refers to a node that contains it", n.Line)
+				return 0, errors.New("alias refers to a node that contains it")
 			}
 			return s, nil
 		}
@@ -176,14 +188,17 @@ func checkBounds(root *yaml.Node) error {
 			}
 			total += s
 			if total > maxExpandedNodes {
+				line = c.Line
 				return 0, fmt.Errorf("document expands to more than %d nodes through aliases; refusing it", maxExpandedNodes)
 			}
 		}
 		memo[n] = total
 		return total, nil
 	}
-	_, err := size(root, 0)
-	return err
+	if _, err = size(root, 0); err != nil {
+		return line, err
+	}
+	return 0, nil
 }
 
 // checkDuplicateKeys reports a key set twice in one mapping: YAML forbids
