@@ -156,4 +156,3 @@ func buildErrors(r io.ReadCloser) error {
 		}
 	}
 }
-
