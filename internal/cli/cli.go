@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 )
 
@@ -41,6 +42,9 @@ func Execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// Libraries underneath (compose-go) log warnings through logrus; the
+	// loaders report what matters as input errors, so keep stderr clean.
+	logrus.SetOutput(io.Discard)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/hardhull/hardhull/internal/compose"
 	"github.com/hardhull/hardhull/internal/finding"
@@ -31,8 +33,32 @@ func isProxyImage(img string) bool {
 // and links services that build a Dockerfile to that Dockerfile's unit.
 func (s *scanner) loadCompose(ctx context.Context) {
 	cRules := kindRules(s.rules, finding.KindCompose)
-	for _, set := range s.composeSets {
-		p, err := compose.Load(ctx, compose.Options{Files: set.files})
+	// Projects load in parallel (the loader dominates scan time); linking
+	// runs after, in order, so results do not depend on scheduling.
+	type loaded struct {
+		p   *compose.Project
+		err error
+	}
+	out := make([]loaded, len(s.composeSets))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, set := range s.composeSets {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			p, err := compose.Load(ctx, compose.Options{Files: set.files})
+			out[i] = loaded{p, err}
+			if err == nil {
+				pass := &rules.Pass{Ext: rules.Extensions{Compose: p, Display: displayer(set)}}
+				s.addFindings(rules.Run(pass, cRules))
+				s.addEvidence(pass.Evidences())
+			}
+		}()
+	}
+	wg.Wait()
+	for i, set := range s.composeSets {
+		p, err := out[i].p, out[i].err
 		if err != nil {
 			line := 0
 			var ce *compose.Error
@@ -53,11 +79,7 @@ func (s *scanner) loadCompose(ctx context.Context) {
 			continue
 		}
 		s.count(finding.KindCompose, 1)
-		disp := displayer(set)
-		pass := &rules.Pass{Ext: rules.Extensions{Compose: p, Display: disp}}
-		s.addFindings(rules.Run(pass, cRules))
-		s.addEvidence(pass.Evidences())
-		s.link(p, disp)
+		s.link(p, displayer(set))
 	}
 }
 

@@ -391,7 +391,10 @@ func sortFindings(fs []finding.Finding) {
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
-		return fs[i].Rule.ID < fs[j].Rule.ID
+		if fs[i].Rule.ID != fs[j].Rule.ID {
+			return fs[i].Rule.ID < fs[j].Rule.ID
+		}
+		return fs[i].Message < fs[j].Message
 	})
 }
 
