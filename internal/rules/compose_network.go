@@ -62,7 +62,7 @@ var _ = register(finding.Rule{
 			return // DC011 says it louder
 		}
 		for i, pc := range s.Ports {
-			if !compose.PublishesOnAllInterfaces(pc) || isProxyService(s) && (pc.Target == 80 || pc.Target == 443) {
+			if !compose.PublishesOnAllInterfaces(pc) || isProxyService(s) && (pc.Published == "80" || pc.Published == "443" || pc.Target == 80 || pc.Target == 443) {
 				continue // a TLS proxy is the one service meant to be public
 			}
 			{
@@ -190,11 +190,11 @@ var _ = register(finding.Rule{
 	Good:      []finding.Example{composeEx(appAndDB)},
 }, func(p *Pass) {
 	p.eachService(func(s compose.Service) {
-		if !s.IsDataStore() || s.NetworkMode != "" {
-			return
+		if !s.IsDataStore() || s.NetworkMode != "" && s.NetworkMode != "bridge" && s.NetworkMode != "default" {
+			return // host mode is DC013's; service:/container: share another's
 		}
 		atts := s.NetworkAttachments()
-		if len(atts) == 0 {
+		if len(atts) == 0 || s.NetworkMode != "" {
 			p.Report(p.svcAt(s, "networks"), svcKey(s, "networks"), fmt.Sprintf("datastore %s is on the default network, which is not internal", s.Name))
 			return
 		}

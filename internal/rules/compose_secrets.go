@@ -12,7 +12,7 @@ import (
 var _ = register(finding.Rule{
 	ID: "DC018", Slug: "secret-in-compose-environment", Title: "Secret hardcoded in compose environment",
 	Severity: finding.High, Kind: finding.KindCompose,
-	Checklist: []string{"secrets.no-hardcoded"}, OWASP: []string{"D06"},
+	Checklist: []string{"secrets.no-hardcoded", "secrets.injected"}, OWASP: []string{"D06"},
 	Rationale: "A literal secret in a compose file is committed to the repository and visible in `docker inspect`.",
 	Fix:       "Use ${VAR} interpolation from the deployment environment, or a Docker secret (secrets: + /run/secrets/<name>).",
 	Bad: []finding.Example{

@@ -13,7 +13,7 @@ import (
 var _ = register(finding.Rule{
 	ID: "DF008", Slug: "secret-in-env-or-arg", Title: "Secret hardcoded in ENV or ARG",
 	Severity: finding.High, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.no-secrets", "secrets.no-hardcoded"}, CIS: []string{"4.10"}, OWASP: []string{"D06"},
+	Checklist: []string{"build.no-secrets", "secrets.no-hardcoded", "secrets.injected"}, CIS: []string{"4.10"}, OWASP: []string{"D06"},
 	Rationale: "ENV and ARG values are stored in the image config and history: anyone who can pull the image can read them.",
 	Fix:       "Leave the value empty (ENV SECRET_KEY=\"\") and inject it at run time from the environment or a Docker secret; for build-time secrets use RUN --mount=type=secret.",
 	Bad: []finding.Example{
