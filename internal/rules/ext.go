@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/hardhull/hardhull/internal/buildctx"
 	"github.com/hardhull/hardhull/internal/compose"
+	"github.com/hardhull/hardhull/internal/pyapp"
 )
 
 // Extensions holds the artifacts of the other kinds; each family adds its
@@ -21,4 +22,9 @@ type Extensions struct {
 	// the paths findings report.
 	Compose *compose.Project
 	Display func(string) string
+
+	// Python is one parsed Python source file; PythonPath is its
+	// reported path.
+	Python     *pyapp.File
+	PythonPath string
 }
