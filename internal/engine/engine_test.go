@@ -424,7 +424,7 @@ func TestLoadConcurrencyIsBounded(t *testing.T) {
 	t.Parallel()
 	cli, img := setup(t)
 	scope := testengine.Unique("")
-	ids := startMany(t, cli, img, engine.Concurrency+8, scope)
+	ids := startMany(t, cli, img, engine.Concurrency+8, scope, false)
 	cc := &countingClient{Client: cli}
 	cs, err := engine.Load(context.Background(), cc, engine.Selector{Labels: []string{"hardhull.scope=" + scope}})
 	if err != nil {
@@ -443,9 +443,10 @@ func TestLoadConcurrencyIsBounded(t *testing.T) {
 	}
 }
 
-// startMany starts n sleeping containers labelled hardhull.scope=scope, a
-// few at a time, and removes them all when the test ends.
-func startMany(t testing.TB, cli *client.Client, img string, n int, scope string) []string {
+// startMany starts (or only creates) n sleeping containers labelled
+// hardhull.scope=scope, a few at a time, and removes them all when the test
+// ends.
+func startMany(t testing.TB, cli *client.Client, img string, n int, scope string, createOnly bool) []string {
 	t.Helper()
 	ids := make([]string, n)
 	errs := make([]error, n)
@@ -460,7 +461,8 @@ func startMany(t testing.TB, cli *client.Client, img string, n int, scope string
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			ids[i], errs[i] = testengine.Start(ctx, cli, testengine.RunOptions{
-				Config: &container.Config{Image: img, Labels: map[string]string{"hardhull.scope": scope}},
+				Config:     &container.Config{Image: img, Labels: map[string]string{"hardhull.scope": scope}},
+				CreateOnly: createOnly,
 			})
 		}()
 	}
