@@ -29,7 +29,7 @@ func Connect(ctx context.Context) (*client.Client, string, error) {
 	}
 	cli, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
 	if err != nil {
-		return nil, addr, fmt.Errorf("configure Docker client for %s: %s", addr, oneLine(err))
+		return nil, addr, &UnreachableError{Addr: addr, Err: err, config: true}
 	}
 	addr = cli.DaemonHost()
 	if _, ok := ctx.Deadline(); !ok {
@@ -44,15 +44,25 @@ func Connect(ctx context.Context) (*client.Client, string, error) {
 	return cli, addr, nil
 }
 
-// UnreachableError says the engine at Addr did not answer a ping. The CLI
-// maps it to its own exit code.
+// UnreachableError says the engine at Addr did not answer a ping, or that
+// the client for it could not be configured (bad TLS settings). The CLI maps
+// it to its own exit code.
 type UnreachableError struct {
-	Addr string
-	Err  error
+	Addr   string
+	Err    error
+	config bool
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("cannot reach Docker engine at %s: %s", e.Addr, oneLine(e.Err))
+	if e.config {
+		return fmt.Sprintf("cannot configure Docker client for %s: %s", e.Addr, oneLine(e.Err))
+	}
+	// The client's own message repeats the address; say it once.
+	msg := oneLine(e.Err)
+	if rest, ok := strings.CutPrefix(msg, "Cannot connect to the Docker daemon at "+e.Addr+". "); ok {
+		msg = strings.ToLower(rest[:1]) + rest[1:]
+	}
+	return fmt.Sprintf("cannot reach Docker engine at %s: %s", e.Addr, msg)
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }

@@ -370,8 +370,13 @@ func TestConnectUnreachable(t *testing.T) {
 				t.Errorf("address tried = %q, want %q", addr, tt.addr)
 			}
 			msg := err.Error()
+			t.Log(msg)
 			if !strings.Contains(msg, " "+tt.addr+": ") || strings.Contains(msg, "\n") {
 				t.Errorf("error %q: want one line naming %s", msg, tt.addr)
+			}
+			var ue *engine.UnreachableError
+			if !errors.As(err, &ue) || ue.Addr != tt.addr {
+				t.Errorf("error %T: want *engine.UnreachableError for %s", err, tt.addr)
 			}
 		})
 	}
@@ -384,9 +389,9 @@ func TestConnectUnreachable(t *testing.T) {
 		if !errors.As(err, &ue) || ue.Addr != "unix:///nonexistent.sock" {
 			t.Fatalf("error %v (%T): want *engine.UnreachableError for unix:///nonexistent.sock", err, err)
 		}
-		want := "cannot reach Docker engine at unix:///nonexistent.sock: "
-		if !strings.HasPrefix(err.Error(), want) {
-			t.Errorf("error %q, want prefix %q", err, want)
+		want := "cannot reach Docker engine at unix:///nonexistent.sock: is the docker daemon running?"
+		if err.Error() != want {
+			t.Errorf("error %q, want %q", err, want)
 		}
 	})
 }
