@@ -1,6 +1,7 @@
 package image
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -113,7 +114,9 @@ func openDockerSave(ref, p, tag string, maxTotal int64) (*dockerSave, error) {
 }
 
 func (s *dockerSave) inflate(maxTotal int64) error {
-	rc, err := decompress(s.f, sniff(s.f))
+	orig := s.f
+	defer orig.Close()
+	rc, err := decompress(bufio.NewReaderSize(orig, 256<<10), sniff(orig))
 	if err != nil {
 		return err
 	}
@@ -122,7 +125,6 @@ func (s *dockerSave) inflate(maxTotal int64) error {
 	if err != nil {
 		return err
 	}
-	s.f.Close()
 	s.f = tmp
 	s.cleanup = func() { os.Remove(tmp.Name()) }
 	n, err := io.Copy(tmp, io.LimitReader(rc, maxTotal+1))
@@ -180,7 +182,9 @@ func (s *dockerSave) Layers() ([]LayerSource, error) {
 		}
 		kind := sniff(sr)
 		l := LayerSource{Size: sr.Size(), Open: func() (io.ReadCloser, error) {
-			return decompress(io.NewSectionReader(sr, 0, sr.Size()), kind)
+			// Buffered so tar headers and inflate input are not one
+			// small read at a time against the archive.
+			return decompress(bufio.NewReaderSize(io.NewSectionReader(sr, 0, sr.Size()), 256<<10), kind)
 		}}
 		if i < len(cfg.RootFS.DiffIDs) {
 			l.DiffID = cfg.RootFS.DiffIDs[i].String()

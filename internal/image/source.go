@@ -49,11 +49,13 @@ func Open(ctx context.Context, ref string, opts Options) (Source, error) {
 	case strings.HasPrefix(ref, PrefixDockerArchive):
 		return openDockerSave(ref, strings.TrimPrefix(ref, PrefixDockerArchive), o.Tag, o.MaxTotal)
 	}
-	if st, err := os.Stat(ref); err == nil && st.Mode().IsRegular() {
+	st, err := os.Stat(ref)
+	switch {
+	case err == nil && st.IsDir():
+		return nil, fmt.Errorf("open %s: a directory; use %s%s for an OCI image layout", ref, PrefixOCILayout, ref)
+	case err == nil:
 		return openDockerSave(ref, ref, o.Tag, o.MaxTotal)
-	}
-	if looksLikePath(ref) {
-		_, err := os.Stat(ref)
+	case looksLikePath(ref):
 		return nil, fmt.Errorf("open %s: %w", ref, err)
 	}
 	return openRemote(ctx, ref, o)

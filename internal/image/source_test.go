@@ -3,6 +3,7 @@ package image
 import (
 	"archive/tar"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http/httptest"
@@ -106,6 +107,26 @@ func TestDockerSave(t *testing.T) {
 
 	if _, err := Load(context.Background(), filepath.Join(dir, "missing.tar"), Options{}); err == nil || !strings.Contains(err.Error(), "missing.tar") {
 		t.Errorf("missing file: err = %v", err)
+	}
+	if _, err := Load(context.Background(), dir, Options{}); err == nil || !strings.Contains(err.Error(), "oci:") {
+		t.Errorf("directory: err = %v", err)
+	}
+
+	// docker save | gzip > app.tar.gz
+	raw, err := os.ReadFile(one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz := filepath.Join(dir, "one.tar.gz")
+	if err := os.WriteFile(gz, gzipBytes(t, raw), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checkSample(t, load(t, gz, Options{}), "a")
+	if _, err := Load(context.Background(), gz, Options{MaxTotal: 1000}); !errors.Is(err, ErrLimit) {
+		t.Errorf("gzip archive over the cap: err = %v", err)
+	}
+	if _, err := Load(context.Background(), filepath.Join(dir, "app.tar"), Options{Tag: "app:1", MaxTotal: 1000}); !errors.Is(err, ErrLimit) {
+		t.Errorf("layers over the cap: err = %v", err)
 	}
 }
 
