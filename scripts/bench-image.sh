@@ -52,11 +52,21 @@ run() {
 	echo "$ns $mbs $rss"
 }
 
-read -r floor_ns floor_mbs floor_rss < <(run BenchmarkDecompressFloor)
-read -r walk_ns walk_mbs walk_rss < <(run BenchmarkWalk)
+# Alternate the modes and keep each one's fastest round: on a shared
+# machine the slowest rounds measure the neighbours. Peak RSS is the worst.
+rounds=${ROUNDS:-2}
+floor_ns=0 walk_ns=0 floor_rss=0 walk_rss=0
+for ((r = 0; r < rounds; r++)); do
+	read -r ns mbs rss < <(run BenchmarkDecompressFloor)
+	if ((floor_ns == 0 || ns < floor_ns)); then floor_ns=$ns floor_mbs=$mbs; fi
+	((rss > floor_rss)) && floor_rss=$rss
+	read -r ns mbs rss < <(run BenchmarkWalk)
+	if ((walk_ns == 0 || ns < walk_ns)); then walk_ns=$ns walk_mbs=$mbs; fi
+	((rss > walk_rss)) && walk_rss=$rss
+done
 
 stored=$(du -m "$img" | cut -f1)
-echo "Image: $(basename "$img") ($stored MiB stored, $layers layers, $files files), $(nproc) CPUs, $runs runs each"
+echo "Image: $(basename "$img") ($stored MiB stored, $layers layers, $files files), $(nproc) CPUs, best of $rounds rounds of $runs runs each"
 echo
 echo "| mode | wall time (s) | MB/s (uncompressed) | peak RSS (MiB) |"
 echo "|---|---:|---:|---:|"
