@@ -35,19 +35,30 @@ func (o *outputFlags) register(c *cobra.Command) {
 	f.BoolVar(&o.noColor, "no-color", false, "never colour text output")
 }
 
-// finish applies policy, writes the report and decides the exit code.
-func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string) error {
+// loadConfig finds and reads the policy file for a target directory.
+func (o *outputFlags) loadConfig(dir string) (*config.Config, error) {
 	cfgPath := o.configPath
 	if cfgPath == "" {
 		if p, ok := config.Find(dir); ok {
 			cfgPath = p
 		}
 	}
-	cfg := &config.Config{}
-	if cfgPath != "" {
+	if cfgPath == "" {
+		return &config.Config{}, nil
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return cfg, nil
+}
+
+// finish applies policy, writes the report and decides the exit code.
+func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, cfg *config.Config) error {
+	if cfg == nil {
 		var err error
-		if cfg, err = config.Load(cfgPath); err != nil {
-			return usageErr("%v", err)
+		if cfg, err = o.loadConfig(dir); err != nil {
+			return err
 		}
 	}
 	failOn := finding.Medium

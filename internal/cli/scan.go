@@ -47,11 +47,16 @@ func newScanCmd() *cobra.Command {
 					opts.Rules = append(opts.Rules, r)
 				}
 			}
+			cfg, err := out.loadConfig(policyDir(args))
+			if err != nil {
+				return err
+			}
+			opts.TrustedRegistries = cfg.TrustedRegistries
 			res, err := scan.Scan(c.Context(), opts)
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			return out.finish(c, res, policyDir(args))
+			return out.finish(c, res, policyDir(args), cfg)
 		},
 	}
 	out.register(c)

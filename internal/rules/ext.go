@@ -27,4 +27,8 @@ type Extensions struct {
 	// reported path.
 	Python     *pyapp.File
 	PythonPath string
+
+	// TrustedRegistries is policy input: when non-empty, images must come
+	// from one of these registries (host, or host/path prefix).
+	TrustedRegistries []string
 }

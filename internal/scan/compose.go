@@ -50,7 +50,7 @@ func (s *scanner) loadCompose(ctx context.Context) {
 			p, err := compose.Load(ctx, compose.Options{Files: set.files})
 			out[i] = loaded{p, err}
 			if err == nil {
-				pass := &rules.Pass{Ext: rules.Extensions{Compose: p, Display: displayer(set)}}
+				pass := &rules.Pass{Ext: rules.Extensions{Compose: p, Display: displayer(set), TrustedRegistries: s.opts.TrustedRegistries}}
 				s.addFindings(rules.Run(pass, cRules))
 				s.addEvidence(pass.Evidences())
 			}

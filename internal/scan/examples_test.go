@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
 )
@@ -55,7 +56,15 @@ func fired(t *testing.T, files map[string]string, id string) int {
 			t.Fatal(err)
 		}
 	}
-	res, err := Scan(context.Background(), Options{Paths: []string{dir}})
+	opts := Options{Paths: []string{dir}}
+	if pol, ok := files[".hardhull.yaml"]; ok {
+		cfg, err := config.Parse(".hardhull.yaml", []byte(pol))
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.TrustedRegistries = cfg.TrustedRegistries
+	}
+	res, err := Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

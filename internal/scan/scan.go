@@ -33,6 +33,9 @@ type Options struct {
 	BuildArgs map[string]string
 	// Rules limits the catalogue (nil: all).
 	Rules []*rules.Rule
+	// TrustedRegistries, when set, are the only registries images may
+	// come from (policy's trusted-registries).
+	TrustedRegistries []string
 }
 
 // unit is one Dockerfile with everything that judges it.
@@ -337,6 +340,7 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 		target = u.target
 	}
 	p := &rules.Pass{Dockerfile: f, Final: f.Final(target), Links: u.links}
+	p.Ext.TrustedRegistries = s.opts.TrustedRegistries
 	if u.ctxDir != "" && u.abs != "" {
 		bc, err := buildctx.Open(u.ctxDir, u.abs, buildctx.Options{})
 		if err != nil && !errors.Is(err, buildctx.ErrLimit) {
