@@ -91,6 +91,10 @@ func writeExamples(b *strings.Builder, label string, exs []finding.Example) {
 			switch {
 			case strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml"):
 				lang = "yaml"
+			case strings.HasSuffix(n, ".json"):
+				lang = "json"
+			case strings.HasPrefix(n, "layer"):
+				lang = "text"
 			case strings.HasSuffix(n, ".py"):
 				lang = "python"
 			case strings.HasSuffix(n, "ignore"):

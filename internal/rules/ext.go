@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/hardhull/hardhull/internal/buildctx"
 	"github.com/hardhull/hardhull/internal/compose"
+	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/pyapp"
 )
 
@@ -31,4 +32,8 @@ type Extensions struct {
 	// TrustedRegistries is policy input: when non-empty, images must come
 	// from one of these registries (host, or host/path prefix).
 	TrustedRegistries []string
+
+	// Image is a walked image; ImageRef names it in locations.
+	Image    *image.Image
+	ImageRef string
 }

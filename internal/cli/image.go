@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/hardhull/hardhull/internal/image"
+	"github.com/hardhull/hardhull/internal/imageaudit"
+	"github.com/spf13/cobra"
+)
+
+func init() { extraCommands = append(extraCommands, newImageCmd) }
+
+func newImageCmd() *cobra.Command {
+	var (
+		out      outputFlags
+		tag      string
+		platform string
+		insecure bool
+		noProg   bool
+	)
+	c := &cobra.Command{
+		Use:   "image REF",
+		Short: "Audit a built image layer by layer, without a Docker daemon",
+		Long: `Audit a built image: its config (user, env, labels, history, health check) and every
+layer's files, including files that a later layer deleted (they still ship).
+
+REF is one of:
+  app.tar                       docker save output (pick a tag with --tag)
+  oci-archive:app-oci.tar       an OCI image archive
+  oci:./layout[:tag]            an OCI image layout directory
+  docker:app:latest             an image in the local Docker engine (DOCKER_HOST)
+  registry.example.com/app:1.2  a registry (credentials from ~/.docker/config.json)`,
+		Example: `  docker save myapp:prod -o app.tar && hardhull image app.tar
+  hardhull image --platform linux/arm64 registry.example.com/app:1.2`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts := imageaudit.Options{Image: image.Options{Tag: tag, Platform: platform, Insecure: insecure}}
+			var bar *progress
+			if !noProg && isTerminal(c.ErrOrStderr()) {
+				bar = newProgress(c.ErrOrStderr())
+				opts.Image.Progress = bar.update
+			}
+			res, err := imageaudit.Audit(c.Context(), args[0], opts)
+			bar.done()
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			return out.finish(c, res, ".", nil)
+		},
+	}
+	out.register(c)
+	c.Flags().StringVar(&tag, "tag", "", "the tag to audit in a docker save archive holding several")
+	c.Flags().StringVar(&platform, "platform", "", "os/arch[/variant] to pick from a multi-platform index (default linux/amd64)")
+	c.Flags().BoolVar(&insecure, "insecure", false, "allow a plain-HTTP registry")
+	c.Flags().BoolVar(&noProg, "no-progress", false, "no progress bar on a terminal")
+	return c
+}
+
+// progress draws bytes read per layer on a terminal, at most 10 times a second.
+type progress struct {
+	w     io.Writer
+	mu    sync.Mutex
+	bytes map[int]int64
+	last  time.Time
+}
+
+func newProgress(w io.Writer) *progress { return &progress{w: w, bytes: map[int]int64{}} }
+
+func (p *progress) update(layer int, n int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.bytes[layer] = n
+	if time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	var total int64
+	for _, b := range p.bytes {
+		total += b
+	}
+	fmt.Fprintf(p.w, "\rreading layers: %d active, %.1f MiB", len(p.bytes), float64(total)/(1<<20))
+}
+
+func (p *progress) done() {
+	if p == nil {
+		return
+	}
+	fmt.Fprint(p.w, "\r\033[K")
+}
+
