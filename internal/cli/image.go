@@ -90,4 +90,3 @@ func (p *progress) done() {
 	}
 	fmt.Fprint(p.w, "\r\033[K")
 }
-

@@ -90,10 +90,10 @@ var _ = register(finding.Rule{
 	Severity: finding.Low, Kind: finding.KindImage,
 	Checklist: []string{"runtime.non-root"}, CIS: []string{"4.8"}, OWASP: []string{"D04"},
 	Equivalents: map[string][]string{"dockle": {"CIS-DI-0008"}},
-	Rationale: "setuid binaries let a non-root process become root; remove the bit from everything the app does not need (and set no-new-privileges).",
-	Fix:       "RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + in the final stage.",
-	Bad:       []finding.Example{imgEx(goodImage(map[string]string{"layer0/usr/bin/passwd#4755": "binary\n"}))},
-	Good:      []finding.Example{imgEx(goodImage(map[string]string{"layer0/usr/bin/passwd#0755": "binary\n"}))},
+	Rationale:   "setuid binaries let a non-root process become root; remove the bit from everything the app does not need (and set no-new-privileges).",
+	Fix:         "RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + in the final stage.",
+	Bad:         []finding.Example{imgEx(goodImage(map[string]string{"layer0/usr/bin/passwd#4755": "binary\n"}))},
+	Good:        []finding.Example{imgEx(goodImage(map[string]string{"layer0/usr/bin/passwd#0755": "binary\n"}))},
 }, func(p *Pass) {
 	files := p.Ext.Image.SetuidFiles()
 	if len(files) == 0 {
