@@ -46,6 +46,29 @@ func parseImageRef(img string) (baseRef, bool) {
 	return b, true
 }
 
+// baseTag is the tag and digest of a FROM image for the pinning rules. When
+// ARGs leave the reference unparsable (FROM ${REGISTRY}/ubuntu with no
+// default), the tag is still known if the last path element is literal:
+// no ARG value can add a tag after it.
+func baseTag(s *dockerfile.Stage) (tag, digest string, ok bool) {
+	if b, ok := parseBase(s); ok {
+		return b.Tag, b.Digest, true
+	}
+	if s.Parent != nil || !strings.Contains(s.Base, "$") {
+		return "", "", false
+	}
+	last := s.Base[strings.LastIndexByte(s.Base, '/')+1:]
+	if last == "" || strings.Contains(last, "$") || strings.ContainsAny(last, "{}") {
+		return "", "", false
+	}
+	name, digest, _ := strings.Cut(last, "@")
+	name, tag, _ = strings.Cut(name, ":")
+	if name == "" {
+		return "", "", false
+	}
+	return tag, digest, true
+}
+
 func fromAt(p *Pass, s *dockerfile.Stage) finding.Location {
 	return finding.Location{Path: p.Dockerfile.Path, Line: s.Line, Column: 1}
 }
@@ -54,14 +77,17 @@ var _ = register(finding.Rule{
 	ID: "DF002", Slug: "untagged-base-image", Title: "Base image has no tag",
 	Severity: finding.Medium, Kind: finding.KindDockerfile,
 	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
-	Equivalents: map[string][]string{"hadolint": {"DL3006"}},
+	Equivalents: map[string][]string{"hadolint": {"DL3006"}, "trivy": {"DS-0001"}, "checkov": {"CKV_DOCKER_7"}},
 	Rationale:   "Without a tag the builder pulls whatever `latest` is today; builds stop being reproducible and can silently change base OS.",
 	Fix:         "Pin a version tag (python:3.12-slim), and better a digest (python:3.12-slim@sha256:...).",
-	Bad:         []finding.Example{dfEx("FROM python\nUSER 1000\n")},
-	Good:        []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n"), dfEx("FROM golang:1.23 AS build\nFROM build\nUSER 1000\n"), dfEx("FROM scratch\n")},
+	Bad: []finding.Example{
+		dfEx("FROM python\nUSER 1000\n"),
+		{Files: map[string]string{"Dockerfile": "ARG REGISTRY\nFROM ${REGISTRY}/python\nUSER 1000\n"}, Note: "whatever the registry ARG holds, no tag follows the name"},
+	},
+	Good: []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n"), dfEx("FROM golang:1.23 AS build\nFROM build\nUSER 1000\n"), dfEx("FROM scratch\n")},
 }, func(p *Pass) {
 	for _, s := range p.Dockerfile.Stages {
-		if b, ok := parseBase(s); ok && b.Tag == "" && b.Digest == "" {
+		if tag, digest, ok := baseTag(s); ok && tag == "" && digest == "" {
 			p.Report(fromAt(p, s), "from:"+s.Base, fmt.Sprintf("FROM %s has no tag; the build takes whatever is latest", s.Image))
 		}
 	}
@@ -71,14 +97,14 @@ var _ = register(finding.Rule{
 	ID: "DF003", Slug: "latest-base-image", Title: "Base image uses the latest tag",
 	Severity: finding.Medium, Kind: finding.KindDockerfile,
 	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
-	Equivalents: map[string][]string{"hadolint": {"DL3007"}},
+	Equivalents: map[string][]string{"hadolint": {"DL3007"}, "trivy": {"DS-0001"}, "checkov": {"CKV_DOCKER_7"}},
 	Rationale:   "`latest` moves: two builds of the same Dockerfile can ship different operating systems and libraries.",
 	Fix:         "Replace :latest with a version tag, and pin a digest for reproducibility.",
 	Bad:         []finding.Example{dfEx("FROM python:latest\nUSER 1000\n"), {Files: map[string]string{"Dockerfile": "ARG TAG=latest\nFROM node:${TAG}\nUSER node\n"}, Note: "an ARG that resolves to latest"}},
 	Good:        []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n")},
 }, func(p *Pass) {
 	for _, s := range p.Dockerfile.Stages {
-		if b, ok := parseBase(s); ok && b.Tag == "latest" && b.Digest == "" {
+		if tag, digest, ok := baseTag(s); ok && tag == "latest" && digest == "" {
 			msg := fmt.Sprintf("FROM %s uses the moving latest tag", s.Image)
 			if s.Base != s.Image {
 				msg += fmt.Sprintf(" (%s after ARG expansion)", s.Base)

@@ -104,7 +104,7 @@ var _ = register(finding.Rule{
 	ID: "DF012", Slug: "add-instead-of-copy", Title: "ADD used for local files",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
 	Checklist: []string{"build.no-secrets"}, CIS: []string{"4.9"}, OWASP: []string{"D08"},
-	Equivalents: map[string][]string{"hadolint": {"DL3020"}},
+	Equivalents: map[string][]string{"hadolint": {"DL3020"}, "trivy": {"DS-0005"}},
 	Rationale:   "ADD silently extracts archives and fetches URLs; COPY does only what it says, so reviews see what enters the image.",
 	Fix:         "Use COPY for files and directories; fetch remote files with a checksum-verified RUN or ADD --checksum.",
 	Bad:         []finding.Example{dfEx("FROM python:3.12-slim\nADD app /app\nUSER 1000\n")},
@@ -113,10 +113,11 @@ var _ = register(finding.Rule{
 	for _, s := range p.Dockerfile.Stages {
 		for _, in := range s.Find("add") {
 			c, ok := in.Command.(*instructions.AddCommand)
-			if !ok {
+			if !ok || historyAdd(c.SourcePaths) {
 				continue
 			}
 			for _, src := range c.SourcePaths {
+				src = strings.Trim(src, `"'`)
 				if isRemote(src) || isArchive(src) {
 					continue
 				}
@@ -127,14 +128,30 @@ var _ = register(finding.Rule{
 	}
 })
 
+// historyAdd recognises `ADD file:<digest> in /dst`, the form `docker
+// history` prints for ADD layers; Dockerfiles rebuilt from an image's
+// history contain it, and it names no file in any build context.
+func historyAdd(srcs []string) bool {
+	if len(srcs) == 0 {
+		return false
+	}
+	kind, sum, ok := strings.Cut(srcs[0], ":")
+	if !ok || (kind != "file" && kind != "multi" && kind != "dir") || len(sum) < 32 || strings.Trim(sum, "0123456789abcdef") != "" {
+		return false
+	}
+	return len(srcs) == 1 || len(srcs) == 2 && srcs[1] == "in"
+}
+
 func isRemote(s string) bool {
 	l := strings.ToLower(s)
 	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "git@") || strings.HasPrefix(l, "git://")
 }
 
+// isArchive reports names ADD may unpack. ADD detects a tar by content, so a
+// bare compressed file (app.gz) may well be a tarball: give it the benefit.
 func isArchive(s string) bool {
 	l := strings.ToLower(s)
-	for _, ext := range []string{".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst"} {
+	for _, ext := range []string{".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".gz", ".bz2", ".xz", ".zst"} {
 		if strings.HasSuffix(l, ext) {
 			return true
 		}
@@ -172,7 +189,7 @@ var _ = register(finding.Rule{
 	ID: "DF014", Slug: "apt-install-recommends", Title: "apt-get install without --no-install-recommends",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
 	Checklist: []string{"build.slim-base"}, OWASP: []string{"D04"},
-	Equivalents: map[string][]string{"hadolint": {"DL3015"}},
+	Equivalents: map[string][]string{"hadolint": {"DL3015"}, "trivy": {"DS-0029"}},
 	Rationale:   "Recommended packages roughly double what apt installs: more attack surface for nothing the app asked for.",
 	Fix:         "apt-get install -y --no-install-recommends <packages>.",
 	Bad:         []finding.Example{dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n")},
@@ -215,16 +232,25 @@ var _ = register(finding.Rule{
 		dfEx("FROM debian:12-slim\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000\n"),
 	},
 }, func(p *Pass) {
+	keepsDebs := false // docker-clean removed: apt keeps downloaded .debs
 	for _, st := range p.Final.Chain() {
 		for _, in := range st.Find("run") {
 			script := in.Script()
+			keepsDebs = keepsDebs || strings.Contains(script, "docker-clean")
 			if !strings.Contains(script, "apt-get update") && !strings.Contains(script, "apt update") {
 				continue
 			}
 			if strings.Contains(script, "/var/lib/apt/lists") || strings.Contains(script, "apt-get clean") && strings.Contains(script, "lists") {
 				continue
 			}
-			if v, ok := in.Flag("mount"); ok && strings.Contains(v, "/var/lib/apt") {
+			mounts := cacheMounts(in)
+			switch {
+			case mounts["/var/lib/apt/lists"]:
+				continue
+			case mounts["/var/lib/apt"] && (mounts["/var/cache/apt"] || !keepsDebs):
+				continue
+			case mounts["/var/lib/apt"]:
+				p.Report(p.At(in), "apt-lists:"+fmt.Sprint(in.Line), "apt lists are in a cache mount, but with docker-clean removed the downloaded packages in /var/cache/apt stay in the layer")
 				continue
 			}
 			p.Report(p.At(in), "apt-lists:"+fmt.Sprint(in.Line), "apt-get update without removing /var/lib/apt/lists in the same RUN")
@@ -232,14 +258,41 @@ var _ = register(finding.Rule{
 	}
 })
 
+// cacheMounts returns the targets of a RUN's cache and tmpfs mounts
+// (BuildKit allows several): what is written there stays out of the layer.
+func cacheMounts(in *dockerfile.Instruction) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range in.Flags {
+		v, ok := strings.CutPrefix(f, "--mount=")
+		if !ok {
+			continue
+		}
+		var typ, target string
+		for _, kv := range strings.Split(v, ",") {
+			k, val, _ := strings.Cut(kv, "=")
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "type":
+				typ = val
+			case "target", "dst", "destination":
+				target = strings.TrimRight(val, "/")
+			}
+		}
+		if (typ == "cache" || typ == "tmpfs") && target != "" {
+			out[target] = true
+		}
+	}
+	return out
+}
+
 var _ = register(finding.Rule{
 	ID: "DF016", Slug: "pip-cache-kept", Title: "pip install keeps its cache",
 	Severity: finding.Info, Kind: finding.KindDockerfile,
-	Checklist:   []string{"build.slim-base"},
-	Equivalents: map[string][]string{"hadolint": {"DL3042"}},
-	Rationale:   "pip's wheel cache ends up in the layer: larger images and stale artifacts.",
-	Fix:         "pip install --no-cache-dir, or ENV PIP_NO_CACHE_DIR=1, or a cache mount.",
-	Bad:         []finding.Example{dfEx("FROM python:3.12-slim\nRUN pip install fastapi\nUSER 1000\n")},
+	Checklist: []string{"build.slim-base"},
+	// Not hadolint DL3042: it treats PIP_NO_CACHE_DIR=0/false as keeping the
+	// cache, while pip disables the cache for any value.
+	Rationale: "pip's wheel cache ends up in the layer: larger images and stale artifacts.",
+	Fix:       "pip install --no-cache-dir, or ENV PIP_NO_CACHE_DIR=1, or a cache mount.",
+	Bad:       []finding.Example{dfEx("FROM python:3.12-slim\nRUN pip install fastapi\nUSER 1000\n")},
 	Good: []finding.Example{
 		dfEx("FROM python:3.12-slim\nRUN pip install --no-cache-dir fastapi\nUSER 1000\n"),
 		dfEx("FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip install fastapi\nUSER 1000\n"),
@@ -253,10 +306,13 @@ var _ = register(finding.Rule{
 			if v, ok := in.Flag("mount"); ok && strings.Contains(v, "cache") {
 				continue
 			}
+			// PIP_NO_CACHE_DIR=1 pip install / export PIP_NO_CACHE_DIR=1:
+			// pip disables its cache for any value of the variable.
+			if strings.Contains(in.Script(), "PIP_NO_CACHE_DIR=") {
+				continue
+			}
 			for _, c := range commands(in.Script()) {
-				pg := program(c)
-				isPip := strings.HasPrefix(pg, "pip") || (strings.HasPrefix(pg, "python") && hasWord(c, "pip"))
-				if isPip && hasWord(c, "install") && !hasWord(c, "--no-cache-dir") {
+				if isPipInstall(c) && !hasWord(c, "--no-cache-dir") {
 					p.Report(p.At(in), "pip-cache:"+fmt.Sprint(in.Line), "pip install without --no-cache-dir")
 					break
 				}
@@ -264,6 +320,21 @@ var _ = register(finding.Rule{
 		}
 	}
 })
+
+// isPipInstall matches pip, pip3, pip3.12 and python -m pip installs, not
+// pipx or pipenv, which have their own caches and flags.
+func isPipInstall(c []string) bool {
+	pg := program(c)
+	isPip := pg == "pip" || strings.HasPrefix(pg, "pip") && strings.Trim(pg[3:], "0123456789.") == ""
+	if strings.HasPrefix(pg, "python") {
+		for i, w := range c {
+			if w == "-m" && i+1 < len(c) && c[i+1] == "pip" {
+				isPip = true
+			}
+		}
+	}
+	return isPip && hasWord(c, "install")
+}
 
 func envSet(s *dockerfile.Stage, key string) bool {
 	for _, e := range s.Env() {

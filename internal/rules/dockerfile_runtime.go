@@ -240,12 +240,17 @@ var _ = register(finding.Rule{
 	ID: "DF018", Slug: "expose-ssh-or-privileged-port", Title: "EXPOSE of SSH or a privileged port",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
 	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"4.7", "5.7"}, OWASP: []string{"D03"},
-	Rationale: "An SSH daemon in a container is a second way in; ports below 1024 need root or NET_BIND_SERVICE.",
-	Fix:       "Do not run sshd in containers (use docker exec); listen on a port >= 1024 and map it at run time.",
-	Bad:       []finding.Example{dfEx("FROM debian:12-slim\nEXPOSE 22\nUSER 1000\n")},
-	Good:      []finding.Example{dfEx("FROM python:3.12-slim\nEXPOSE 8000\nUSER 1000\n")},
+	Equivalents: map[string][]string{"trivy": {"DS-0004"}, "checkov": {"CKV_DOCKER_1"}},
+	Rationale:   "An SSH daemon in a container is a second way in; ports below 1024 need root or NET_BIND_SERVICE.",
+	Fix:         "Do not run sshd in containers (use docker exec); listen on a port >= 1024 and map it at run time.",
+	Bad:         []finding.Example{dfEx("FROM debian:12-slim\nEXPOSE 22\nUSER 1000\n")},
+	Good:        []finding.Example{dfEx("FROM python:3.12-slim\nEXPOSE 8000\nUSER 1000\n")},
 }, func(p *Pass) {
-	for _, in := range p.Final.Find("expose") {
+	var exposes []*dockerfile.Instruction
+	for _, st := range p.Final.Chain() { // EXPOSE is inherited from a FROM stage
+		exposes = append(exposes, st.Find("expose")...)
+	}
+	for _, in := range exposes {
 		c, ok := in.Command.(*instructions.ExposeCommand)
 		if !ok {
 			continue

@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/hardhull/hardhull/internal/buildctx"
 	"github.com/hardhull/hardhull/internal/compose"
+	"github.com/hardhull/hardhull/internal/engine"
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/pyapp"
 )
@@ -36,4 +37,7 @@ type Extensions struct {
 	// Image is a walked image; ImageRef names it in locations.
 	Image    *image.Image
 	ImageRef string
+
+	// Container is one container from the engine (inspect + top).
+	Container *engine.Container
 }

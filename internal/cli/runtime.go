@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"errors"
+
+	"github.com/hardhull/hardhull/internal/engine"
+	"github.com/hardhull/hardhull/internal/runtimeaudit"
+	"github.com/spf13/cobra"
+)
+
+func init() { extraCommands = append(extraCommands, newRuntimeCmd) }
+
+func newRuntimeCmd() *cobra.Command {
+	var (
+		out outputFlags
+		sel engine.Selector
+	)
+	c := &cobra.Command{
+		Use:   "runtime [NAME|ID...]",
+		Short: "Audit running containers through the Docker Engine API",
+		Long: `Audit containers as the engine runs them: configuration (user, capabilities, security
+options, limits, mounts, ports, namespaces, restart policy, health) and, for running
+containers, the processes the engine's top reports — the seed's whoami/ps check.
+Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
+		Example: `  hardhull runtime                       # every running container
+  hardhull runtime api db
+  hardhull runtime --compose-project shop --label tier=web
+  hardhull runtime --all                 # stopped containers too`,
+		RunE: func(c *cobra.Command, args []string) error {
+			sel.Names = args
+			cli, _, err := engine.Connect(c.Context())
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			defer cli.Close()
+			res, err := runtimeaudit.Audit(c.Context(), cli, sel, nil)
+			if err != nil {
+				var ue *engine.UnreachableError
+				if errors.As(err, &ue) {
+					return usageErr("%v", ue)
+				}
+				return usageErr("%v", err)
+			}
+			return out.finish(c, res, ".", nil)
+		},
+	}
+	out.register(c)
+	c.Flags().StringVar(&sel.ComposeProject, "compose-project", "", "only containers of this compose project")
+	c.Flags().StringArrayVar(&sel.Labels, "label", nil, "only containers with this label (key or key=value; repeatable)")
+	c.Flags().BoolVarP(&sel.All, "all", "a", false, "include stopped containers (their configuration)")
+	return c
+}
