@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -97,7 +100,7 @@ func Parse(path string, r io.Reader, opts Options) (*File, error) {
 		return nil, &ParseError{Path: path, Err: err}
 	}
 	if len(src) > MaxSize {
-		return nil, &ParseError{Path: path, Err: fmt.Errorf("file larger than %d bytes", MaxSize)}
+		return nil, &ParseError{Path: path, Err: fmt.Errorf("file larger than the %d MiB limit for Dockerfiles", MaxSize>>20)}
 	}
 	return ParseBytes(path, src, opts)
 }
@@ -111,8 +114,16 @@ func ParseBytes(path string, src []byte, opts Options) (f *File, err error) {
 			f, err = nil, &ParseError{Path: path, Err: fmt.Errorf("parser failure: %v", r)}
 		}
 	}()
+	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
+		return nil, &ParseError{Path: path, Line: 1, Err: errors.New("UTF-16 encoded; Dockerfiles must be UTF-8")}
+	}
 	if bytes.IndexByte(src, 0) >= 0 {
 		return nil, &ParseError{Path: path, Line: lineOf(src, bytes.IndexByte(src, 0)), Err: errors.New("binary content (NUL byte); not a Dockerfile")}
+	}
+	// BuildKit's scanner refuses physical lines of 64 KiB or more without
+	// saying which; find it so the error names the line.
+	if n, l := longLine(src); n > 0 {
+		return nil, &ParseError{Path: path, Line: n, Err: fmt.Errorf("line is %d bytes long; Dockerfile lines are limited to %d bytes", l, maxLine)}
 	}
 	res, err := parser.Parse(bytes.NewReader(src))
 	if err != nil {
@@ -184,7 +195,7 @@ func (f *File) resolve(opts Options) {
 	byName := map[string]*Stage{}
 	for _, s := range f.Stages {
 		res, err := lex.ProcessWordWithMatches(s.Base, env)
-		if err != nil {
+		if err != nil || len(res.Result) > maxExpand {
 			s.Image = s.Base
 		} else {
 			s.Image = res.Result
@@ -202,9 +213,13 @@ func (f *File) resolve(opts Options) {
 	}
 }
 
+// maxExpand bounds an expanded meta ARG or FROM word: ARG A=${A}${A}
+// repeated doubles the value each line and would exhaust memory.
+const maxExpand = 64 << 10
+
 func expand(word string, env argEnv, esc rune) string {
 	out, _, err := shell.NewLex(esc).ProcessWord(word, env)
-	if err != nil {
+	if err != nil || len(out) > maxExpand {
 		return word
 	}
 	return out
@@ -412,11 +427,54 @@ func errLine(err error) int {
 	return 0
 }
 
-// cleanErr drops BuildKit's stack-carrying wrappers so messages stay one line.
+// maxLine is the longest physical line BuildKit's scanner accepts.
+const maxLine = 64<<10 - 1
+
+// longLine returns the 1-based number and length of the first line longer
+// than maxLine, or 0.
+func longLine(src []byte) (int, int) {
+	for n := 1; len(src) > 0; n++ {
+		l := bytes.IndexByte(src, '\n')
+		if l < 0 {
+			l = len(src)
+		}
+		if l > maxLine {
+			return n, l
+		}
+		src = src[min(l+1, len(src)):]
+	}
+	return 0, 0
+}
+
+// cleanErr drops BuildKit's stack-carrying wrappers so messages stay one
+// line, and keeps hostile input from reaching terminals and reports raw:
+// control bytes and invalid UTF-8 are escaped and the text is truncated.
 func cleanErr(err error) error {
 	msg := err.Error()
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	return errors.New(msg)
+	return errors.New(sanitize(msg, 200))
+}
+
+func sanitize(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for i, r := range s {
+		if n >= max {
+			fmt.Fprintf(&b, "... (%d more bytes)", len(s)-i)
+			break
+		}
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case !unicode.IsPrint(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+		n++
+	}
+	return b.String()
 }
