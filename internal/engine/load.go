@@ -54,7 +54,8 @@ type Container struct {
 	// Processes come from the engine's top; nil for containers that are not
 	// running (or stopped, or were restarting, by the time top ran).
 	Processes []Process
-	// Running is the container's state when it was inspected.
+	// Running is State.Running of Inspect. When a container stops while
+	// Load lists its processes, Inspect is re-read and Running follows it.
 	Running bool
 }
 
@@ -275,19 +276,27 @@ func loadOne(ctx context.Context, cli Client, t target) (*Container, error) {
 		return c, nil
 	}
 	top, err := cli.ContainerTop(ctx, ins.ID, psArgs)
-	if err != nil && !gone(err) {
+	if err != nil && !gone(err) && ctx.Err() == nil {
 		// Some hosts' ps lacks -o; the engine's default still names users.
 		top, err = cli.ContainerTop(ctx, ins.ID, nil)
 	}
-	switch {
-	case err == nil:
+	if err == nil {
 		c.Processes = parseTop(top)
-	case gone(err):
-		// Stopped, removed or restarting since inspect: no processes to judge.
-	default:
-		return nil, fmt.Errorf("list processes of container %s: %w", c.Name, err)
+		return c, nil
 	}
-	return c, nil
+	// A container that stops or is removed while top runs can surface as a
+	// server error rather than a conflict; look again before failing.
+	again, ierr := cli.ContainerInspect(ctx, ins.ID)
+	switch {
+	case ierr != nil && cerrdefs.IsNotFound(ierr) && !t.named:
+		return nil, nil
+	case ierr == nil && (again.State == nil || !again.State.Running || again.State.Restarting):
+		normalize(&again, t.id)
+		c.Inspect = again
+		c.Running = again.State.Running
+		return c, nil
+	}
+	return nil, fmt.Errorf("list processes of container %s: %w", c.Name, err)
 }
 
 // gone reports errors meaning the container is no longer running.

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
@@ -215,7 +216,8 @@ type RunOptions struct {
 }
 
 // Run creates and starts a container and force-removes it when the test
-// ends. It returns the container's full ID.
+// ends. It returns the container's full ID once the container runs its own
+// command, so top shows that command.
 func Run(t testing.TB, cli *client.Client, opts RunOptions) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -264,7 +266,39 @@ func Start(ctx context.Context, cli *client.Client, opts RunOptions) (string, er
 	if err := cli.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
 		return created.ID, fmt.Errorf("start container %s: %w", name, err)
 	}
+	if err := waitExec(ctx, cli, created.ID); err != nil {
+		return created.ID, fmt.Errorf("start container %s: %w", name, err)
+	}
 	return created.ID, nil
+}
+
+// waitExec waits until the container's processes run its command: right
+// after start, top can still show runc's own "runc init", and tests that
+// look at processes would see that instead.
+func waitExec(ctx context.Context, cli *client.Client, id string) error {
+	for {
+		top, err := cli.ContainerTop(ctx, id, nil)
+		if err != nil {
+			if cerrdefs.IsConflict(err) || cerrdefs.IsNotFound(err) {
+				return nil // already exited: nothing to wait for
+			}
+			return fmt.Errorf("wait for its command to start: %w", err)
+		}
+		starting := false
+		for _, row := range top.Processes {
+			if strings.Contains(strings.Join(row, " "), "runc init") {
+				starting = true
+			}
+		}
+		if !starting {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for its command to start: %w", ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // Remove force-removes a container with its anonymous volumes, ignoring
