@@ -109,16 +109,20 @@ func (c *Checklist) Report(w io.Writer, r *finding.Result) error {
 			section = st.Item.Section
 			fmt.Fprintf(bw, "\n## %s\n", section)
 		}
-		fmt.Fprintf(bw, "- %s %-45s %-7s", markBox[st.Mark], st.Item.Text, strings.ToUpper(string(st.Mark)))
+		line := fmt.Sprintf("- %s %-45s %-7s", markBox[st.Mark], st.Item.Text, strings.ToUpper(string(st.Mark)))
 		switch {
 		case len(st.Rules) > 0:
-			fmt.Fprintf(bw, " %d findings: %s", st.Findings, strings.Join(st.Rules, ", "))
+			noun := "findings"
+			if st.Findings == 1 {
+				noun = "finding"
+			}
+			line += fmt.Sprintf(" %d %s: %s", st.Findings, noun, strings.Join(st.Rules, ", "))
 		case st.Mark == Manual:
-			fmt.Fprintf(bw, " %s", st.Item.Manual)
+			line += " " + st.Item.Manual
 		case st.Mark == NA:
-			fmt.Fprintf(bw, " nothing examined that this applies to")
+			line += " nothing examined that this applies to"
 		}
-		fmt.Fprintln(bw)
+		fmt.Fprintln(bw, strings.TrimRight(line, " "))
 		for _, e := range st.Evidence {
 			fmt.Fprintf(bw, "      evidence: %s: %s\n", e.Location.String(), e.Message)
 		}

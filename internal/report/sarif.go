@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
@@ -135,23 +136,41 @@ func sarifLoc(l finding.Location) sarifLocation {
 		kind := "resource"
 		return sarifLocation{LogicalLocations: []sarifLogical{{FullyQualifiedName: name, Kind: kind}}}
 	}
-	pl := &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriOf(l.Path), URIBaseID: "%SRCROOT%"}}
+	pl := &sarifPhysical{ArtifactLocation: artifactOf(l.Path)}
 	if l.Line > 0 {
 		pl.Region = &sarifRegion{StartLine: l.Line, StartColumn: l.Column}
 	}
 	return sarifLocation{PhysicalLocation: pl}
 }
 
-func uriOf(p string) string {
-	p = strings.TrimPrefix(strings.ReplaceAll(p, "\\", "/"), "./")
-	return strings.ReplaceAll(p, " ", "%20")
+// artifactOf turns a reported path into a SARIF artifact location: a
+// relative URI against %SRCROOT% (what code scanning needs), or a file URI
+// for an absolute path named on the command line. Every segment is
+// percent-encoded so spaces, '%' and '#' in names stay valid URIs.
+func artifactOf(p string) sarifArtifact {
+	p = strings.ReplaceAll(p, "\\", "/")
+	for strings.HasPrefix(p, "./") {
+		p = p[2:]
+	}
+	abs := strings.HasPrefix(p, "/")
+	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	u := strings.Join(segs, "/")
+	if abs {
+		return sarifArtifact{URI: "file:///" + u}
+	}
+	return sarifArtifact{URI: u, URIBaseID: "%SRCROOT%"}
 }
 
 func (s *SARIF) Report(w io.Writer, r *finding.Result) error {
 	run := sarifRun{
-		Tool:        sarifTool{Driver: sarifDriver{Name: "hardhull", Version: s.Version, InformationURI: "https://github.com/hardhull/hardhull"}},
-		Results:     []sarifResult{},
-		OriginalURI: map[string]any{"%SRCROOT%": map[string]any{"uri": "file:///"}},
+		Tool:    sarifTool{Driver: sarifDriver{Name: "hardhull", Version: s.Version, InformationURI: "https://github.com/hardhull/hardhull"}},
+		Results: []sarifResult{},
+		// The scanned directory is only known to the user running the scan;
+		// naming it file:/// would resolve every result against the root.
+		OriginalURI: map[string]any{"%SRCROOT%": map[string]any{"description": map[string]string{"text": "the scanned directory"}}},
 	}
 	// Descriptors: the whole catalogue when known, else the rules that fired.
 	cat := s.Catalogue
@@ -162,6 +181,18 @@ func (s *SARIF) Report(w io.Writer, r *finding.Result) error {
 				seen[f.Rule.ID] = true
 				cat = append(cat, f.Rule)
 			}
+		}
+	}
+	// A finding whose rule is missing from the catalogue still needs a
+	// descriptor, or its ruleIndex would point at another rule.
+	known := map[string]bool{}
+	for _, rule := range cat {
+		known[rule.ID] = true
+	}
+	for _, f := range r.Findings {
+		if !known[f.Rule.ID] {
+			known[f.Rule.ID] = true
+			cat = append(cat[:len(cat):len(cat)], f.Rule)
 		}
 	}
 	index := map[string]int{}
