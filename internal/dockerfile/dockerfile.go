@@ -331,7 +331,7 @@ func (s *Stage) Env() []EnvVar {
 		for _, in := range ch[i].Instructions {
 			if c, ok := in.Command.(*instructions.EnvCommand); ok {
 				for _, kv := range c.Env {
-					out = append(out, EnvVar{Key: kv.Key, Value: kv.Value, In: in})
+					out = append(out, EnvVar{Key: kv.Key, Value: Unquote(kv.Value), In: in})
 				}
 			}
 		}
@@ -349,11 +349,20 @@ func (s *Stage) Args() []EnvVar {
 				if a.Value != nil {
 					v = *a.Value
 				}
-				out = append(out, EnvVar{Key: a.Key, Value: v, In: in})
+				out = append(out, EnvVar{Key: a.Key, Value: Unquote(v), In: in})
 			}
 		}
 	}
 	return out
+}
+
+// Unquote removes one pair of matching surrounding quotes, as the builder
+// does when it processes ENV and ARG values (`ENV A="x y"` sets x y).
+func Unquote(v string) string {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1]
+	}
+	return v
 }
 
 // Script is the shell text an instruction runs: its command line plus any

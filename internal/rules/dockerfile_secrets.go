@@ -46,8 +46,8 @@ var _ = register(finding.Rule{
 		}
 	}
 	for _, a := range p.Dockerfile.MetaArgs {
-		if a.HasDef && secrets.SecretName(a.Name) && secrets.LiteralSecretValue(a.Name, a.Default) {
-			p.Report(finding.Location{Path: p.Dockerfile.Path, Line: a.Line, Column: 1}, "ARG:"+a.Name, fmt.Sprintf("ARG %s has a literal secret default (%s)", a.Name, secrets.Redact(a.Default)))
+		if v := dockerfile.Unquote(a.Default); a.HasDef && secrets.SecretName(a.Name) && secrets.LiteralSecretValue(a.Name, v) {
+			p.Report(finding.Location{Path: p.Dockerfile.Path, Line: a.Line, Column: 1}, "ARG:"+a.Name, fmt.Sprintf("ARG %s has a literal secret default (%s)", a.Name, secrets.Redact(v)))
 		}
 	}
 })
