@@ -77,7 +77,7 @@ var _ = register(finding.Rule{
 	ID: "DF002", Slug: "untagged-base-image", Title: "Base image has no tag",
 	Severity: finding.Medium, Kind: finding.KindDockerfile,
 	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
-	Equivalents: map[string][]string{"hadolint": {"DL3006"}, "trivy": {"DS-0001"}, "checkov": {"CKV_DOCKER_7"}},
+	Equivalents: map[string][]string{"hadolint": {"DL3006"}, "trivy": {"DS-0001"}, "checkov": {"CKV_DOCKER_7"}, "kics": {"9efb0b2d-89c9-41a3-91ca-dcc0aec911fd"}},
 	Rationale:   "Without a tag the builder pulls whatever `latest` is today; builds stop being reproducible and can silently change base OS.",
 	Fix:         "Pin a version tag (python:3.12-slim), and better a digest (python:3.12-slim@sha256:...).",
 	Bad: []finding.Example{
@@ -97,7 +97,7 @@ var _ = register(finding.Rule{
 	ID: "DF003", Slug: "latest-base-image", Title: "Base image uses the latest tag",
 	Severity: finding.Medium, Kind: finding.KindDockerfile,
 	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
-	Equivalents: map[string][]string{"hadolint": {"DL3007"}, "trivy": {"DS-0001"}, "checkov": {"CKV_DOCKER_7"}},
+	Equivalents: map[string][]string{"hadolint": {"DL3007"}, "trivy": {"DS-0001"}, "checkov": {"CKV_DOCKER_7"}, "kics": {"f45ea400-6bbe-4501-9fc7-1c3d75c32067"}},
 	Rationale:   "`latest` moves: two builds of the same Dockerfile can ship different operating systems and libraries.",
 	Fix:         "Replace :latest with a version tag, and pin a digest for reproducibility.",
 	Bad:         []finding.Example{dfEx("FROM python:latest\nUSER 1000\n"), {Files: map[string]string{"Dockerfile": "ARG TAG=latest\nFROM node:${TAG}\nUSER node\n"}, Note: "an ARG that resolves to latest"}},

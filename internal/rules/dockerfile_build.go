@@ -296,6 +296,7 @@ var _ = register(finding.Rule{
 	Good: []finding.Example{
 		dfEx("FROM python:3.12-slim\nRUN pip install --no-cache-dir fastapi\nUSER 1000\n"),
 		dfEx("FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip install fastapi\nUSER 1000\n"),
+		dfEx("FROM python:3.12-slim\nRUN PIP_NO_CACHE_DIR=1 pip install fastapi && pipx install ruff\nUSER 1000\n"),
 	},
 }, func(p *Pass) {
 	for _, st := range p.Final.Chain() {

@@ -14,7 +14,7 @@ var _ = register(finding.Rule{
 	ID: "DF019", Slug: "no-healthcheck", Title: "No health check",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
 	Checklist: []string{"runtime.health-checks"}, CIS: []string{"4.6"}, OWASP: []string{"D04"},
-	Equivalents: map[string][]string{"trivy": {"DS-0026"}, "checkov": {"CKV_DOCKER_2"}},
+	Equivalents: map[string][]string{"trivy": {"DS-0026"}, "checkov": {"CKV_DOCKER_2"}, "kics": {"b03a748a-542d-44f4-bb86-9199ab4fd2d5"}},
 	Rationale:   "Without a health check the engine and orchestrators cannot tell a hung app from a healthy one, so nothing restarts it.",
 	Fix:         "Add HEALTHCHECK --interval=30s --timeout=10s --start-period=5s --retries=3 CMD <probe of /health>, or a compose healthcheck.",
 	Bad:         []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\nCMD [\"python\", \"-m\", \"http.server\"]\n")},
@@ -240,11 +240,14 @@ var _ = register(finding.Rule{
 	ID: "DF018", Slug: "expose-ssh-or-privileged-port", Title: "EXPOSE of SSH or a privileged port",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
 	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"4.7", "5.7"}, OWASP: []string{"D03"},
-	Equivalents: map[string][]string{"trivy": {"DS-0004"}, "checkov": {"CKV_DOCKER_1"}},
+	Equivalents: map[string][]string{"trivy": {"DS-0004"}, "checkov": {"CKV_DOCKER_1"}, "kics": {"5907595b-5b6d-4142-b173-dbb0e73fbff8"}},
 	Rationale:   "An SSH daemon in a container is a second way in; ports below 1024 need root or NET_BIND_SERVICE.",
 	Fix:         "Do not run sshd in containers (use docker exec); listen on a port >= 1024 and map it at run time.",
-	Bad:         []finding.Example{dfEx("FROM debian:12-slim\nEXPOSE 22\nUSER 1000\n")},
-	Good:        []finding.Example{dfEx("FROM python:3.12-slim\nEXPOSE 8000\nUSER 1000\n")},
+	Bad: []finding.Example{
+		dfEx("FROM debian:12-slim\nEXPOSE 22\nUSER 1000\n"),
+		{Files: map[string]string{"Dockerfile": "FROM debian:12-slim AS base\nEXPOSE 22\nFROM base\nUSER 1000\n"}, Note: "EXPOSE is inherited from the stage the image builds on"},
+	},
+	Good: []finding.Example{dfEx("FROM python:3.12-slim\nEXPOSE 8000\nUSER 1000\n")},
 }, func(p *Pass) {
 	var exposes []*dockerfile.Instruction
 	for _, st := range p.Final.Chain() { // EXPOSE is inherited from a FROM stage

@@ -55,6 +55,15 @@ const (
 	trivyRego    = "trivy-checks checks/docker/"
 	trivyData    = "trivy test/testdata/dockerfile/"
 	checkovTests = "checkov tests/dockerfile/checks/"
+	kicsQueries  = "kics assets/queries/dockerfile/"
+
+	// KICS names queries by UUID (metadata.json "id").
+	kicsPort22      = "5907595b-5b6d-4142-b173-dbb0e73fbff8" // exposing_port_22
+	kicsHealthcheck = "b03a748a-542d-44f4-bb86-9199ab4fd2d5" // healthcheck_instruction_missing
+	kicsLatest      = "f45ea400-6bbe-4501-9fc7-1c3d75c32067" // image_version_using_latest
+	kicsNotExplicit = "9efb0b2d-89c9-41a3-91ca-dcc0aec911fd" // image_version_not_explicit
+	kicsPyApp       = "RUN apk add --update py2-pip\nRUN pip install --upgrade pip\nCOPY requirements.txt /usr/src/app/\nRUN pip install --no-cache-dir -r /usr/src/app/requirements.txt\nCOPY app.py /usr/src/app/\nCOPY templates/index.html /usr/src/app/templates/\n"
+	kicsPyAppLower  = "run apk add --update py2-pip\nrun pip install --upgrade pip\ncopy requirements.txt /usr/src/app/\nrun pip install --no-cache-dir -r /usr/src/app/requirements.txt\ncopy app.py /usr/src/app/\ncopy templates/index.html /usr/src/app/templates/\n"
 )
 
 var equivCases = []equivCase{
@@ -217,6 +226,42 @@ var equivCases = []equivCase{
 	{tool: "checkov", id: "CKV_DOCKER_7", source: checkovTests + "example_ReferenceLatestTag/success_multi_stage_capital/Dockerfile", dockerfile: "FROM alpine:3 AS base\nCOPY test.sh /test.sh\n\nFROM base AS build\nLABEL maintainer=checkov\n\nFROM base\n", fires: false},
 	{tool: "checkov", id: "CKV_DOCKER_7", source: checkovTests + "example_ReferenceLatestTag/success_multi_stage_platform/Dockerfile", dockerfile: "FROM --platform=$BUILDPLATFORM python:3.11-slim AS build\nCOPY test.sh /test.sh\n\nFROM build as run\nLABEL maintainer=checkov\n", fires: false},
 	{tool: "checkov", id: "CKV_DOCKER_7", source: checkovTests + "example_ReferenceLatestTag/success_multi_stage_scratch/Dockerfile", dockerfile: "FROM scratch as base\nCOPY test.sh /test.sh\n\nFROM base\nLABEL maintainer=checkov\n", fires: false},
+
+	// --- KICS exposing_port_22 -> DF018.
+	{tool: "kics", id: kicsPort22, source: kicsQueries + "exposing_port_22/test/negative.dockerfile", dockerfile: "FROM gliderlabs/alpine:3.3\nRUN apk --no-cache add nginx\nEXPOSE 80\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n", fires: false},
+	{tool: "kics", id: kicsPort22, source: kicsQueries + "exposing_port_22/test/negative2.dockerfile", dockerfile: "from gliderlabs/alpine:3.3\nrun apk --no-cache add nginx\nexpose 80\ncmd [\"nginx\", \"-g\", \"daemon off;\"]\n", fires: false},
+	{tool: "kics", id: kicsPort22, source: kicsQueries + "exposing_port_22/test/positive1.dockerfile", dockerfile: "FROM gliderlabs/alpine:3.3\nRUN apk --no-cache add nginx\nEXPOSE 3000 80 443 22\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n", fires: true},
+	{tool: "kics", id: kicsPort22, source: kicsQueries + "exposing_port_22/test/positive2.dockerfile", dockerfile: "from gliderlabs/alpine:3.3\nrun apk --no-cache add nginx\nexpose 3000 80 443 22\ncmd [\"nginx\", \"-g\", \"daemon off;\"]\n", fires: true},
+
+	// --- KICS healthcheck_instruction_missing -> DF019. KICS, like
+	// hardhull, asks it of the last stage only.
+	{tool: "kics", id: kicsHealthcheck, source: kicsQueries + "healthcheck_instruction_missing/test/negative.dockerfile", dockerfile: "FROM node:alpine\nWORKDIR /usr/src/app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\nEXPOSE 3000\nHEALTHCHECK CMD curl --fail http://localhost:3000 || exit 1 \nCMD [\"node\",\"app.js\"]", fires: false},
+	{tool: "kics", id: kicsHealthcheck, source: kicsQueries + "healthcheck_instruction_missing/test/negative2.dockerfile", dockerfile: "FROM golang:1.16 AS builder\nWORKDIR /go/src/github.com/foo/href-counter/\nRUN go get -d -v golang.org/x/net/html  \nCOPY app.go    ./\nRUN CGO_ENABLED=0 GOOS=linux go build -a -installsuffix cgo -o app .\n\nFROM alpine:latest  \nRUN apk --no-cache add ca-certificates\nWORKDIR /root/\nCOPY --from=builder /go/src/github.com/foo/href-counter/app ./\nCMD [\"./app\"]\nRUN useradd -ms /bin/bash patrick\n\nUSER patrick\nHEALTHCHECK CMD curl --fail http://localhost:3000 || exit 1 \n", fires: false},
+	{tool: "kics", id: kicsHealthcheck, source: kicsQueries + "healthcheck_instruction_missing/test/negative3.dockerfile", dockerfile: "from node:alpine\nworkdir /usr/src/app\ncopy package*.json ./\nrun npm install\ncopy . .\nexpose 3000\nhealthcheck CMD curl --fail http://localhost:3000 || exit 1 \ncmd [\"node\",\"app.js\"]", fires: false},
+	{tool: "kics", id: kicsHealthcheck, source: kicsQueries + "healthcheck_instruction_missing/test/positive1.dockerfile", dockerfile: "FROM node:alpine\nWORKDIR /usr/src/app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\nEXPOSE 3000\nCMD [\"node\",\"app.js\"]", fires: true},
+	{tool: "kics", id: kicsHealthcheck, source: kicsQueries + "healthcheck_instruction_missing/test/positive2.dockerfile", dockerfile: "FROM golang:1.16 AS builder\nWORKDIR /go/src/github.com/foo/href-counter/\nRUN go get -d -v golang.org/x/net/html  \nCOPY app.go    ./\nRUN CGO_ENABLED=0 GOOS=linux go build -a -installsuffix cgo -o app .\n\nFROM alpine:latest  \nRUN apk --no-cache add ca-certificates\nWORKDIR /root/\nCOPY --from=builder /go/src/github.com/foo/href-counter/app ./\nCMD [\"./app\"]\nRUN useradd -ms /bin/bash patrick\n\nUSER patrick\n", fires: true},
+	{tool: "kics", id: kicsHealthcheck, source: kicsQueries + "healthcheck_instruction_missing/test/positive3.dockerfile", dockerfile: "from node:alpine\nworkdir /usr/src/app\ncopy package*.json ./\nrun npm install\ncopy . .\nexpose 3000\ncmd [\"node\",\"app.js\"]", fires: true},
+
+	// --- KICS image_version_using_latest -> DF003 (KICS has a separate
+	// query for a missing tag, below).
+	{tool: "kics", id: kicsLatest, source: kicsQueries + "image_version_using_latest/test/negative.dockerfile", dockerfile: "FROM alpine:3.5\n" + kicsPyApp + "EXPOSE 5000\nCMD [\"python\", \"/usr/src/app/app.py\"]\n\nFROM 923847651029.dkr.ecr.eu-west-1.amazonaws.com/echo/echo-fips:latest@sha256:a1f3c2e9b0d74682f5a3c1e8b2d09f47c6e1a3b8d2f04c7e9a1b3d5f7c2e4a6b8\n" + kicsPyApp + "EXPOSE 5001\nCMD [\"python\", \"/usr/src/app/app.py\"]", fires: false},
+	{tool: "kics", id: kicsLatest, source: kicsQueries + "image_version_using_latest/test/negative2.dockerfile", dockerfile: "from alpine:3.5\n" + kicsPyAppLower + "expose 5000\ncmd [\"python\", \"/usr/src/app/app.py\"]", fires: false},
+	{tool: "kics", id: kicsLatest, source: kicsQueries + "image_version_using_latest/test/positive1.dockerfile", dockerfile: "FROM alpine:latest\n" + kicsPyApp + "EXPOSE 5000\nCMD [\"python\", \"/usr/src/app/app.py\"]", fires: true},
+	{tool: "kics", id: kicsLatest, source: kicsQueries + "image_version_using_latest/test/positive2.dockerfile", dockerfile: "from alpine:latest\n" + kicsPyAppLower + "expose 5000\ncmd [\"python\", \"/usr/src/app/app.py\"]", fires: true},
+
+	// --- KICS image_version_not_explicit -> DF002. A FROM naming a stage
+	// defined later is an external image, for both.
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/negative.dockerfile", dockerfile: "FROM alpine:3.5\n" + kicsPyApp + "EXPOSE 5000\nCMD [\"python\", \"/usr/src/app/app.py\"] ", fires: false},
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/negative1.dockerfile", dockerfile: "FROM alpine:3.5\n" + kicsPyApp + "EXPOSE 5000\nARG IMAGE=alpine:3.12\nFROM $IMAGE\nCMD [\"python\", \"/usr/src/app/app.py\"]\n", fires: false},
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/negative2.dockerfile", dockerfile: "FROM ubuntu:22.04 AS test\nRUN echo \"hello\"\n\nFROM test AS build\nRUN echo \"build\"\n\nFROM build AS final\nRUN echo \"final\"", fires: false},
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/negative3.dockerfile", dockerfile: "FROM ubuntu@sha256:b59d21599a2b151e23eea5f6602f4af4d7d31c4e236d22bf0b62b86d2e386b8f as base\nRUN echo \"base\"\n\nFROM base\nRUN echo \"stage1\"\n", fires: false},
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/negative4.dockerfile", dockerfile: "FROM ubuntu:22.04 AS test1\nRUN echo \"depth1\"\n\nFROM test1 AS test2\nRUN echo \"depth2\"\n\nFROM test2 AS test3\nRUN echo \"depth3\"\n\nFROM test3 AS test4\nRUN echo \"depth4\"\n\nFROM test4 \nRUN echo \"depth5\"", fires: false},
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/negative5.dockerfile", dockerfile: "from alpine:3.5\n" + kicsPyAppLower + "expose 5000\narg IMAGE=alpine:3.12\nfrom $IMAGE\ncmd [\"python\", \"/usr/src/app/app.py\"]\n", fires: false},
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/positive.dockerfile", dockerfile: "FROM alpine\n" + kicsPyApp + "EXPOSE 5000\nCMD [\"python\", \"/usr/src/app/app.py\"] ", fires: true},
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/positive2.dockerfile", dockerfile: "FROM ubuntu:22.04 AS test\nRUN echo \"hello\"\n\nFROM test AS build\nRUN echo \"build\"\n\nFROM construction AS final\nRUN echo \"final\"", fires: true},
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/positive3.dockerfile", dockerfile: "FROM ubuntu:22.04 AS test\nRUN echo \"hello\"\n\nFROM positive4 \nRUN echo \"positive4\"\n\nFROM positive42\nRUN echo \"positive42\"", fires: true},
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/positive4.dockerfile", dockerfile: "FROM ubuntu:22.04 AS test1\nRUN echo \"depth\"\n\nFROM test1 AS test2\nRUN echo \"depth\"\n\nFROM test_fail_1\nRUN echo \"depth\"\n\nFROM test3 AS test_fail_2\nRUN echo \"depth\"\n\nFROM test2 AS test3\nRUN echo \"depth\"\n\nFROM test3 AS test_fail_1\nRUN echo \"depth\"", fires: true},
+	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/positive5.dockerfile", dockerfile: "from alpine\n" + kicsPyAppLower + "expose 5000\ncmd [\"python\", \"/usr/src/app/app.py\"] ", fires: true},
 }
 
 // rejectedClaim is an equivalent that was considered and is not claimed,
@@ -233,16 +278,16 @@ type rejectedClaim struct {
 
 var rejectedClaims = []rejectedClaim{
 	{tool: "hadolint", id: "DL3042", rule: "DF016",
-		reason: "hadolint reads PIP_NO_CACHE_DIR=0/off/no/false as keeping the cache; pip disables its cache for any valid value of PIP_NO_CACHE_DIR (pip's _handle_no_cache_dir, kept for backwards compatibility), so DF016 does not fire there and 12 of DL3042Spec's cases disagree",
+		reason:   "hadolint reads PIP_NO_CACHE_DIR=0/off/no/false as keeping the cache; pip disables its cache for any valid value of PIP_NO_CACHE_DIR (pip's _handle_no_cache_dir, kept for backwards compatibility), so DF016 does not fire there and 12 of DL3042Spec's cases disagree",
 		evidence: equivCase{source: hadolintSpec + "DL3042Spec.hs: respect ENV PIP_NO_CACHE_DIR with falsy values", dockerfile: frag("ENV PIP_NO_CACHE_DIR=0\nRUN pip install MySQL_python"), fires: true}},
 	{tool: "hadolint", id: "DL3002", rule: "DF001",
-		reason: "DL3002 only objects to an explicit root USER and looks at every stage; DF001 also fires when the shipped stage sets no USER at all, and ignores builder stages",
+		reason:   "DL3002 only objects to an explicit root USER and looks at every stage; DF001 also fires when the shipped stage sets no USER at all, and ignores builder stages",
 		evidence: equivCase{source: hadolintSpec + "DL3002Spec.hs: does not warn when switching in multiple stages", dockerfile: "FROM debian as base\nUSER root\nRUN something\nUSER foo\nFROM scratch\nRUN something else\n", fires: false}},
 	{tool: "checkov", id: "CKV_DOCKER_4", rule: "DF012",
-		reason: "CKV_DOCKER_4 fires on every ADD; DF012 accepts ADD for URLs and archives, where COPY cannot do the job",
+		reason:   "CKV_DOCKER_4 fires on every ADD; DF012 accepts ADD for URLs and archives, where COPY cannot do the job",
 		evidence: equivCase{source: "checkov checkov/dockerfile/checks/AddExists.py (any ADD instruction fails)", dockerfile: frag("ADD https://example.com/x.tar.gz /tmp/"), fires: true}},
 	{tool: "checkov", id: "CKV_DOCKER_8", rule: "DF001",
-		reason: "CKV_DOCKER_8 passes a Dockerfile without USER (it only looks at the last USER's value, and only the literal \"root\"); DF001 fires there",
+		reason:   "CKV_DOCKER_8 passes a Dockerfile without USER (it only looks at the last USER's value, and only the literal \"root\"); DF001 fires there",
 		evidence: equivCase{source: "checkov checkov/dockerfile/checks/RootUser.py (no USER instruction: nothing to fail)", dockerfile: "FROM debian:12-slim\nCMD [\"sleep\", \"1\"]\n", fires: false}},
 }
 
