@@ -1,4 +1,4 @@
-package scaffold_test
+package e2e
 
 import (
 	"bytes"
