@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
@@ -64,7 +65,15 @@ func Parse(name string, b []byte) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, configErr(name, b, err)
+	}
+	// Rule IDs are case-insensitive everywhere else (disable, ignores).
+	if len(c.Severity) > 0 {
+		up := make(map[string]finding.Severity, len(c.Severity))
+		for k, v := range c.Severity {
+			up[strings.ToUpper(strings.TrimSpace(k))] = v
+		}
+		c.Severity = up
 	}
 	for _, ig := range c.Ignore {
 		if _, err := path.Match(strings.ReplaceAll(ig.Path, "**", "*"), ""); err != nil {
@@ -72,6 +81,72 @@ func Parse(name string, b []byte) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// configErr gives every decoding problem its own "file:line: message"
+// line. yaml.v3 reports type errors as one multi-line error and loses the
+// position of errors from UnmarshalText (bad severities); those are
+// located again from the node tree.
+func configErr(name string, src []byte, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var lines []string
+		for _, e := range te.Errors {
+			if rest, ok := strings.CutPrefix(e, "line "); ok {
+				if n, msg, ok := strings.Cut(rest, ": "); ok {
+					msg = strings.Replace(msg, "field ", "unknown key ", 1)
+					msg = reTypeSuffix.ReplaceAllString(msg, "")
+					lines = append(lines, fmt.Sprintf("%s:%s: %s", name, n, msg))
+					continue
+				}
+			}
+			lines = append(lines, name+": "+e)
+		}
+		return errors.New(strings.Join(lines, "\n"))
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(src, &root) == nil {
+		if n := badSeverity(&root); n != nil {
+			return fmt.Errorf("%s:%d: %w", name, n.Line, err)
+		}
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+var reTypeSuffix = regexp.MustCompile(` not found in type config\.\w+$`)
+
+// badSeverity finds the first fail-on or severity value that is not a
+// severity name.
+func badSeverity(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	bad := func(v *yaml.Node) bool {
+		_, err := finding.ParseSeverity(v.Value)
+		return v.Kind == yaml.ScalarNode && err != nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "fail-on":
+			if bad(v) {
+				return v
+			}
+		case "severity":
+			if v.Kind != yaml.MappingNode {
+				continue
+			}
+			for j := 1; j < len(v.Content); j += 2 {
+				if bad(v.Content[j]) {
+					return v.Content[j]
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Find looks for FileName in dir and its parents.

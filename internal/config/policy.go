@@ -2,8 +2,10 @@ package config
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,6 +24,9 @@ type Policy struct {
 	// Equivalent maps another tool's rule ID to the hardhull rules that
 	// claim it ("hadolint:DL3007" -> DF003).
 	Equivalent func(tool, id string) []string
+	// Sources holds the content of inputs that are not files, by reported
+	// path (stdin is "-"), so their inline comments apply too.
+	Sources map[string][]byte
 }
 
 // Apply filters and re-grades findings in place and counts what it drops.
@@ -30,7 +35,7 @@ func (p *Policy) Apply(r *finding.Result) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	inline := &inlineIndex{root: p.Root, files: map[string]*fileIgnores{}, equiv: p.Equivalent}
+	inline := &inlineIndex{root: p.Root, files: map[string]*fileIgnores{}, equiv: p.Equivalent, sources: p.Sources}
 	kept := r.Findings[:0]
 	for _, f := range r.Findings {
 		id := f.Rule.ID
@@ -42,9 +47,7 @@ func (p *Policy) Apply(r *finding.Result) {
 			r.Suppressed++
 			continue
 		}
-		if s, ok := cfg.Severity[id]; ok {
-			f.Severity = s
-		} else if s, ok := cfg.Severity[strings.ToLower(id)]; ok {
+		if s, ok := cfg.Severity[strings.ToUpper(id)]; ok {
 			f.Severity = s
 		}
 		kept = append(kept, f)
@@ -136,9 +139,10 @@ type fileIgnores struct {
 }
 
 type inlineIndex struct {
-	root  string
-	files map[string]*fileIgnores
-	equiv func(tool, id string) []string
+	root    string
+	files   map[string]*fileIgnores
+	equiv   func(tool, id string) []string
+	sources map[string][]byte
 }
 
 func (ix *inlineIndex) load(p string) *fileIgnores {
@@ -147,18 +151,24 @@ func (ix *inlineIndex) load(p string) *fileIgnores {
 	}
 	fi := &fileIgnores{fileWide: map[string]bool{}}
 	ix.files[p] = fi
-	full := p
-	if !filepath.IsAbs(full) && ix.root != "" {
-		if _, err := os.Stat(filepath.Join(ix.root, p)); err == nil {
-			full = filepath.Join(ix.root, p)
+	var r io.Reader
+	if src, ok := ix.sources[p]; ok {
+		r = bytes.NewReader(src)
+	} else {
+		full := p
+		if !filepath.IsAbs(full) && ix.root != "" {
+			if _, err := os.Stat(filepath.Join(ix.root, p)); err == nil {
+				full = filepath.Join(ix.root, p)
+			}
 		}
+		f, err := os.Open(full)
+		if err != nil {
+			return fi
+		}
+		defer f.Close()
+		r = f
 	}
-	f, err := os.Open(full)
-	if err != nil {
-		return fi
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
