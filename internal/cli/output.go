@@ -22,6 +22,8 @@ type outputFlags struct {
 	baseline      string
 	writeBaseline string
 	noColor       bool
+	// sources is the content of inputs read from stdin, for inline ignores.
+	sources map[string][]byte
 }
 
 func (o *outputFlags) register(c *cobra.Command) {
@@ -72,7 +74,7 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 		}
 		failOn = s
 	}
-	pol := &config.Policy{Config: cfg, Root: dir, Equivalent: equivalentIDs}
+	pol := &config.Policy{Config: cfg, Root: dir, Equivalent: equivalentIDs, Sources: o.sources}
 	if o.baseline != "" {
 		b, err := config.ReadBaseline(o.baseline)
 		if err != nil {

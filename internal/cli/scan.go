@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"io"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/rules"
@@ -25,6 +27,7 @@ func newScanCmd() *cobra.Command {
   hardhull scan Dockerfile compose.yaml --format sarif -o hardhull.sarif
   cat Dockerfile | hardhull scan --stdin-kind dockerfile -`,
 		RunE: func(c *cobra.Command, args []string) error {
+			var stdinBuf *bytes.Buffer
 			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}}
 			for _, a := range buildArgs {
 				k, v, _ := strings.Cut(a, "=")
@@ -36,7 +39,9 @@ func newScanCmd() *cobra.Command {
 				if !ok {
 					return usageErr("reading stdin needs --stdin-kind dockerfile|compose|python")
 				}
-				opts.Paths, opts.Stdin, opts.StdinKind = nil, c.InOrStdin(), k
+				// Keep what scan reads so inline ignores in it apply.
+				stdinBuf = &bytes.Buffer{}
+				opts.Paths, opts.Stdin, opts.StdinKind = nil, io.TeeReader(c.InOrStdin(), stdinBuf), k
 			}
 			if len(only) > 0 {
 				for _, id := range only {
@@ -55,6 +60,9 @@ func newScanCmd() *cobra.Command {
 			res, err := scan.Scan(c.Context(), opts)
 			if err != nil {
 				return usageErr("%v", err)
+			}
+			if stdinBuf != nil {
+				out.sources = map[string][]byte{"-": stdinBuf.Bytes()}
 			}
 			return out.finish(c, res, policyDir(args), cfg)
 		},
