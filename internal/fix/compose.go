@@ -3,6 +3,7 @@ package fix
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -52,14 +53,14 @@ func (p *planner) fixCompose(abs string, fs []finding.Finding, l *links) {
 	st, err := p.file(abs)
 	if err != nil || !st.exists || !p.inTree(abs) {
 		for _, f := range fs {
-			p.skip(f.Rule.ID, f.Location.Path, f.Location.Line, "the file cannot be edited here (outside the project or unreadable)")
+			p.skipF(f, "the file cannot be edited here (outside the project or unreadable)")
 		}
 		return
 	}
 	c := &cdoc{p: p, st: st, proj: l.projects[abs], l: l}
 	if _, err := parseY(st.cur); err != nil {
 		for _, f := range fs {
-			p.skip(f.Rule.ID, f.Location.Path, f.Location.Line, "%v", err)
+			p.skipF(f, "%v", err)
 		}
 		return
 	}
@@ -84,12 +85,12 @@ func (p *planner) fixCompose(abs string, fs []finding.Finding, l *links) {
 		case errors.Is(err, errNoOp):
 		case errors.As(err, &sk):
 			st.cur = snap
-			p.skip(id, f.Location.Path, f.Location.Line, "%s", sk.reason)
+			p.skipF(f, "%s", sk.reason)
 		case err != nil:
 			st.cur = snap
-			p.skip(id, f.Location.Path, f.Location.Line, "%v", err)
+			p.skipF(f, "%v", err)
 		default:
-			p.fixed(id, f.Location.Path, f.Location.Line, "%s", describeCompose(id, svc))
+			p.fixedF(f, "%s", describeCompose(id, svc))
 		}
 	}
 	if err := c.verify(); err != nil {
@@ -98,7 +99,8 @@ func (p *planner) fixCompose(abs string, fs []finding.Finding, l *links) {
 		fixed := p.res.Fixed[before:]
 		p.res.Fixed = p.res.Fixed[:before]
 		for _, n := range fixed {
-			p.skip(n.Rule, n.Path, n.Line, "the fixed file would not load (%v); left as is", err)
+			n.Text = fmt.Sprintf("the fixed file would not load (%v); left as is", err)
+			p.res.Skipped = append(p.res.Skipped, n)
 		}
 		c.env = nil
 	}
@@ -292,6 +294,15 @@ func (c *cdoc) setScalar(y *ydoc, n *yaml.Node, value string, flow bool) error {
 	return c.set(y.replaceSpan(start, end, quoteLike(n, value, flow)))
 }
 
+// setPlain replaces a scalar with a plain (typed) value such as true.
+func (c *cdoc) setPlain(y *ydoc, n *yaml.Node, value string) error {
+	start, end, ok := y.scalarSpan(n, false)
+	if !ok {
+		return skipf("the value at line %d is written in a form this fix does not edit", n.Line)
+	}
+	return c.set(y.replaceSpan(start, end, value))
+}
+
 func seqHas(v *yaml.Node, want func(string) bool) *yaml.Node {
 	if v == nil || v.Kind != yaml.SequenceNode {
 		return nil
@@ -367,7 +378,7 @@ func (c *cdoc) readOnly(name string, f finding.Finding) error {
 		return err
 	}
 	if k, val := get(v, "read_only"); k != nil {
-		if err := c.setScalar(y, val, "true", false); err != nil {
+		if err := c.setPlain(y, val, "true"); err != nil {
 			return err
 		}
 	} else if err := c.insertKey(name, "read_only", "read_only: true"); err != nil {
@@ -507,15 +518,22 @@ func (c *cdoc) limits(name string, _ finding.Finding) error {
 		s := string(y.src)
 		i := y.offset(lim.Line, lim.Column)
 		depth, end := 0, -1
-		for j := i; j < len(s); j++ {
-			if s[j] == '{' {
+		for j := i; j < len(s) && end < 0; j++ {
+			switch s[j] {
+			case '{':
 				depth++
-			} else if s[j] == '}' {
+			case '}':
 				if depth--; depth == 0 {
 					end = j
-					break
 				}
-			} else if s[j] == '"' || s[j] == '\'' || s[j] == '#' {
+			case '"', '\'':
+				q := s[j]
+				for j++; j < len(s) && s[j] != q; j++ {
+					if s[j] == '\\' && q == '"' {
+						j++
+					}
+				}
+			case '#':
 				return skipf("limits is a flow mapping this fix cannot extend")
 			}
 		}
@@ -601,8 +619,17 @@ func (c *cdoc) portsToExpose(name string, _ finding.Finding) error {
 			return skipf("ports holds an entry this fix cannot read")
 		}
 	}
+	// Two host ports can map the same container port: expose it once.
+	seen := map[string]bool{}
+	var uniq []string
+	for _, t := range targets {
+		if !seen[t] {
+			seen[t] = true
+			uniq = append(uniq, t)
+		}
+	}
 	ek, expose := get(v, "expose")
-	allScalar := true
+	allScalar := len(uniq) == len(targets)
 	for _, it := range ports.Content {
 		allScalar = allScalar && it.Kind == yaml.ScalarNode
 	}
@@ -639,14 +666,14 @@ func (c *cdoc) portsToExpose(name string, _ finding.Finding) error {
 	if ek == nil {
 		// Long syntax: replace the block.
 		lines := []string{"expose:"}
-		for _, t := range targets {
+		for _, t := range uniq {
 			lines = append(lines, strings.Repeat(" ", y.seqOff)+"- "+dq(t))
 		}
 		return c.set(replaceLines(c.st.cur, pk.Line, y.valueEnd(pk), blockInsert(pk.Column-1, c.eol(), lines...)))
 	}
 	// expose: exists: add the ports to it, then drop ports.
 	var missing []string
-	for _, t := range targets {
+	for _, t := range uniq {
 		if seqHas(expose, func(s string) bool { return s == t }) == nil {
 			missing = append(missing, t)
 		}

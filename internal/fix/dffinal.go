@@ -50,7 +50,7 @@ func (d *dfDoc) stage(i int) *dockerfile.Stage {
 func (d *dfDoc) fixFinal(id string, f finding.Finding) {
 	_, in := instrAt(d.f, f.Location.Line)
 	if in == nil {
-		d.p.skip(id, f.Location.Path, f.Location.Line, "no instruction at this line")
+		d.p.skipF(f, "no instruction at this line")
 		return
 	}
 	idx := in.Stage.Index
@@ -62,7 +62,7 @@ func (d *dfDoc) fixFinal(id string, f finding.Finding) {
 	case "DF001":
 		err = d.nonRoot(idx, f)
 	case "DF019":
-		err = d.healthcheck(idx)
+		err = d.healthcheck(idx, f)
 	}
 	if err == errKept {
 		return
@@ -70,11 +70,11 @@ func (d *dfDoc) fixFinal(id string, f finding.Finding) {
 	if err != nil {
 		d.st.cur, d.f = snap, snapF
 		if err != errNoOp {
-			d.p.skip(id, f.Location.Path, f.Location.Line, "%v", err)
+			d.p.skipF(f, "%v", err)
 		}
 		return
 	}
-	d.p.fixed(id, f.Location.Path, f.Location.Line, "%s", describe(id))
+	d.p.fixedF(f, "%s", describe(id))
 }
 
 // continued joins lines into one instruction with the file's escape char.
@@ -329,7 +329,7 @@ func isContextCopy(in *dockerfile.Instruction) bool {
 	return false
 }
 
-func (d *dfDoc) healthcheck(idx int) error {
+func (d *dfDoc) healthcheck(idx int, f finding.Finding) error {
 	s := d.stage(idx)
 	if strings.Contains(d.stageText(s), healthTODO) {
 		return skipf("no safe probe is known; the %s comment is already there", healthTODO)
@@ -349,7 +349,7 @@ func (d *dfDoc) healthcheck(idx int) error {
 			why = "the image has no known HTTP client to probe with"
 		}
 		// The TODO does not count as a fix: the rule keeps firing.
-		d.p.skip("DF019", d.st.display, s.Line, "%s; left a %s comment", why, healthTODO)
+		d.p.skipF(f, "%s; left a %s comment", why, healthTODO)
 		return errKept
 	}
 	var probe string

@@ -94,13 +94,13 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 	st, err := p.file(abs)
 	if err != nil || !st.exists {
 		for _, f := range fs {
-			p.skip(f.Rule.ID, f.Location.Path, f.Location.Line, "cannot read the file: %v", err)
+			p.skipF(f, "cannot read the file: %v", err)
 		}
 		return
 	}
 	if !p.inTree(abs) {
 		for _, f := range fs {
-			p.skip(f.Rule.ID, f.Location.Path, f.Location.Line, "the file is outside the project directory")
+			p.skipF(f, "the file is outside the project directory")
 		}
 		return
 	}
@@ -142,7 +142,7 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 		if _, ok := inPlace[id]; ok {
 			ord, in := instrAt(d.f, f.Location.Line)
 			if in == nil {
-				p.skip(id, f.Location.Path, f.Location.Line, "no instruction at this line")
+				p.skipF(f, "no instruction at this line")
 				continue
 			}
 			local = append(local, task{ord, f})
@@ -187,16 +187,16 @@ func ruleOrder(id string) int {
 // apply replaces lines from..to with text and keeps the edit only when the
 // file still parses.
 func (d *dfDoc) apply(f finding.Finding, from, to int, text string, err error) bool {
-	id, path, line := f.Rule.ID, f.Location.Path, f.Location.Line
+	id := f.Rule.ID
 	var sk *errSkip
 	switch {
 	case errors.Is(err, errNoOp):
 		return false
 	case errors.As(err, &sk):
-		d.p.skip(id, path, line, "%s", sk.reason)
+		d.p.skipF(f, "%s", sk.reason)
 		return false
 	case err != nil:
-		d.p.skip(id, path, line, "%v", err)
+		d.p.skipF(f, "%v", err)
 		return false
 	}
 	next := replaceLines(d.st.cur, from, to, text)
@@ -205,11 +205,11 @@ func (d *dfDoc) apply(f finding.Finding, from, to int, text string, err error) b
 	}
 	nf, perr := d.parse(next)
 	if perr != nil {
-		d.p.skip(id, path, line, "the edit would not parse (%v); left as is", perr)
+		d.p.skipF(f, "the edit would not parse (%v); left as is", perr)
 		return false
 	}
 	d.st.cur, d.f = next, nf
-	d.p.fixed(id, path, line, "%s", describe(id))
+	d.p.fixedF(f, "%s", describe(id))
 	return true
 }
 
@@ -434,7 +434,13 @@ func (d *dfDoc) aptListsCleanup(in *dockerfile.Instruction, _ finding.Finding) (
 		first := strings.TrimSpace(trimEOL(ls[0]))
 		switch {
 		case strings.HasPrefix(second, "&&"):
-			// Leading-operator style: one command per line.
+			// Leading-operator style: one command per line, at the
+			// indentation of the last "&&" line.
+			for _, l := range ls[1:] {
+				if strings.HasPrefix(strings.TrimSpace(l), "&&") {
+					indent = indentOf(l)
+				}
+			}
 			ls[len(ls)-1] = body + " " + esc + eolOr(eol, d.st.cur) + indent + "&& " + cleanup + eol
 			return strings.Join(ls, ""), nil
 		case strings.HasSuffix(first, "&& "+esc) || strings.HasSuffix(first, "&&"+esc):
@@ -530,7 +536,7 @@ func (d *dfDoc) productionEnv(in *dockerfile.Instruction, f finding.Finding) (st
 	found := false
 	for _, kv := range c.Env {
 		if kv.Key == key {
-			old, found = kv.Value, true
+			old, found = unquote(kv.Value), true
 		}
 	}
 	if !found {
@@ -570,6 +576,14 @@ func (d *dfDoc) productionEnv(in *dockerfile.Instruction, f finding.Finding) (st
 		return text[:end+cand[1].start] + nv + text[end+cand[1].end:], nil
 	}
 	return "", skipf("%s=%s is written in a form this fix does not edit", key, old)
+}
+
+// unquote drops one pair of matching quotes.
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
 }
 
 // productionValue maps a development setting to its production value,

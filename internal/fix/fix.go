@@ -60,6 +60,9 @@ type Note struct {
 	Path string `json:"path"`
 	Line int    `json:"line,omitempty"`
 	Text string `json:"text"`
+	// Finding is the message of the finding the note is about, "" when
+	// the note is not about one finding.
+	Finding string `json:"finding,omitempty"`
 }
 
 // Result is a planned repair: nothing is written until Write.
@@ -288,6 +291,15 @@ func (p *planner) file(abs string) (*fileState, error) {
 
 // maxFileSize bounds what a fix reads: scan refuses larger inputs anyway.
 const maxFileSize = 8 << 20
+
+// fixedF and skipF note a fix of one finding.
+func (p *planner) fixedF(f finding.Finding, format string, a ...any) {
+	p.res.Fixed = append(p.res.Fixed, Note{Rule: f.Rule.ID, Path: f.Location.Path, Line: f.Location.Line, Text: fmt.Sprintf(format, a...), Finding: f.Message})
+}
+
+func (p *planner) skipF(f finding.Finding, format string, a ...any) {
+	p.res.Skipped = append(p.res.Skipped, Note{Rule: f.Rule.ID, Path: f.Location.Path, Line: f.Location.Line, Text: fmt.Sprintf(format, a...), Finding: f.Message})
+}
 
 func (p *planner) fixed(rule, path string, line int, format string, a ...any) {
 	p.res.Fixed = append(p.res.Fixed, Note{Rule: rule, Path: path, Line: line, Text: fmt.Sprintf(format, a...)})

@@ -66,7 +66,7 @@ func (p *planner) fixIgnores(fs []finding.Finding, l *links) {
 		ctx := l.contextOf(loc)
 		bc, err := buildctx.Open(ctx, loc, buildctx.Options{})
 		if err != nil && bc == nil {
-			p.skip(f.Rule.ID, f.Location.Path, f.Location.Line, "cannot read the build context: %v", err)
+			p.skipF(f, "cannot read the build context: %v", err)
 			continue
 		}
 		target := bc.IgnoreFile
@@ -85,14 +85,14 @@ func (p *planner) fixIgnore(t *ignoreTarget, l *links) {
 	st, err := p.file(t.abs)
 	if err != nil || !p.inTree(t.abs) {
 		for _, f := range t.findings {
-			p.skip(f.Rule.ID, f.Location.Path, f.Location.Line, "cannot edit %s", p.display(t.abs))
+			p.skipF(f, "cannot edit %s", p.display(t.abs))
 		}
 		return
 	}
 	old, err := buildctx.ReadIgnore(t.abs, st.cur)
 	if err != nil {
 		for _, f := range t.findings {
-			p.skip(f.Rule.ID, f.Location.Path, f.Location.Line, "the ignore file does not parse: %v", err)
+			p.skipF(f, "the ignore file does not parse: %v", err)
 		}
 		return
 	}
@@ -133,7 +133,7 @@ func (p *planner) fixIgnore(t *ignoreTarget, l *links) {
 	kept = tidy(kept)
 	if len(kept) == 0 {
 		for _, f := range t.findings {
-			p.skip(f.Rule.ID, f.Location.Path, f.Location.Line, "%s already holds the seed's patterns", p.display(t.abs))
+			p.skipF(f, "%s already holds the seed's patterns", p.display(t.abs))
 		}
 		return
 	}
@@ -164,7 +164,7 @@ func (p *planner) fixIgnore(t *ignoreTarget, l *links) {
 	if _, err := buildctx.ReadIgnore(t.abs, st.cur); err != nil {
 		st.cur = st.orig
 		for _, f := range t.findings {
-			p.skip(f.Rule.ID, f.Location.Path, f.Location.Line, "the completed ignore file would not parse: %v", err)
+			p.skipF(f, "the completed ignore file would not parse: %v", err)
 		}
 		return
 	}
@@ -179,7 +179,7 @@ func (p *planner) fixIgnore(t *ignoreTarget, l *links) {
 			continue
 		}
 		seen[k] = true
-		p.fixed(f.Rule.ID, f.Location.Path, f.Location.Line, "%s %s with the seed's patterns", p.display(t.abs), verb)
+		p.fixedF(f, "%s %s with the seed's patterns", p.display(t.abs), verb)
 	}
 	for _, d := range dropped {
 		p.skip("DI001", p.display(t.abs), 0, "pattern %s not added", d)

@@ -13,8 +13,12 @@ import (
 // the services that use it: the ones that depend on it, link it or name
 // it as a host in their environment. They keep their other networks.
 func (c *cdoc) internalNetwork(name string, f finding.Finding) error {
-	if strings.Contains(f.Key, ":net:") {
-		return skipf("the datastore already joins named networks; move it to an internal one by hand")
+	if y, _, v, err := c.svc(name); err == nil && strings.Contains(f.Key, ":net:") {
+		// "joins network default" is also what an unset networks: means.
+		if nk, _ := get(v, "networks"); nk != nil || !strings.HasSuffix(f.Key, ":net:default") {
+			return skipf("the datastore already joins named networks; move it to an internal one by hand")
+		}
+		_ = y
 	}
 	if c.proj == nil {
 		return skipf("the project could not be loaded to find the datastore's clients")
