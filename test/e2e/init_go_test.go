@@ -23,6 +23,7 @@ import (
 
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/network"
 	dimage "github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/client"
 	"github.com/docker/go-connections/nat"
@@ -99,6 +100,14 @@ func TestInitGoOnEngine(t *testing.T) {
 		t.Fatal("compose.yaml has no service app")
 	}
 	cfg, hc := runConfig(t, svc, tag)
+	// Compose attaches a service without networks: to the project's own
+	// bridge network, not the default bridge.
+	netName := testengine.Unique(proj.Name + "_default-")
+	if _, err := cli.NetworkCreate(ctx, netName, network.CreateOptions{Driver: "bridge", Labels: map[string]string{testengine.Label: "1"}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cli.NetworkRemove(context.Background(), netName) })
+	hc.NetworkMode = container.NetworkMode(netName)
 	start = time.Now()
 	id := testengine.Run(t, cli, testengine.RunOptions{Config: cfg, HostConfig: hc})
 	health := waitHealthy(ctx, t, cli, id)
@@ -138,6 +147,47 @@ func TestInitGoOnEngine(t *testing.T) {
 	start = time.Now()
 	auditContainer(ctx, t, cli, id, svc)
 	step("runtime audit", start)
+
+	// 7. And as users would: `hardhull image` and `hardhull runtime`
+	// report nothing above low.
+	start = time.Now()
+	cliAudit(t, "image", "docker:"+tag)
+	step("hardhull image", start)
+	start = time.Now()
+	cliAudit(t, "runtime", id)
+	step("hardhull runtime", start)
+}
+
+// cliAudit runs an auditing command with JSON output and fails on any
+// finding above low or any input error.
+func cliAudit(t *testing.T, args ...string) {
+	t.Helper()
+	args = append(args, "--format", "json", "--fail-on", "medium")
+	code, out, errs := run(args...)
+	var rep struct {
+		Command  string `json:"command"`
+		Findings []struct {
+			Rule     string `json:"rule"`
+			Severity string `json:"severity"`
+			Message  string `json:"message"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("hardhull %s: exit %d, output is not JSON (%v)\n%s%s", strings.Join(args, " "), code, err, out, errs)
+	}
+	if code != 0 || errs != "" {
+		t.Errorf("hardhull %s: exit %d\n%s", strings.Join(args, " "), code, errs)
+	}
+	if rep.Command != args[0] {
+		t.Errorf("report of command %q, want %q", rep.Command, args[0])
+	}
+	for _, f := range rep.Findings {
+		if f.Severity != "info" && f.Severity != "low" {
+			t.Errorf("hardhull %s: %s %s %s", args[0], f.Rule, f.Severity, f.Message)
+		} else {
+			t.Logf("hardhull %s: %s %s %s", args[0], f.Rule, f.Severity, f.Message)
+		}
+	}
 }
 
 type ctxFile struct {
