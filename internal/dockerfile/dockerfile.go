@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -463,7 +464,37 @@ func cleanErr(err error) error {
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	return errors.New(sanitize(msg, 200))
+	return errors.New(sanitize(withhold(msg), 200))
+}
+
+// BuildKit echoes the offending text, and a mistyped line such as
+// `SECRET_KEY=...` (ENV forgotten) would put a secret into reports. Values
+// after '=' in an unknown instruction and long quoted words are cut to
+// their first four bytes.
+var (
+	reUnknown = regexp.MustCompile(`unknown instruction: (\S+)`)
+	reQuoted  = regexp.MustCompile(`"([^"]{4})([^"]{5,})"`)
+)
+
+func withhold(msg string) string {
+	msg = reUnknown.ReplaceAllStringFunc(msg, func(m string) string {
+		word := strings.TrimPrefix(m, "unknown instruction: ")
+		if k, v, ok := strings.Cut(word, "="); ok && len(v) > 4 {
+			word = k + "=" + prefix4(v) + "…"
+		} else if !ok && len(word) > 16 {
+			// Instruction typos are short; a long word is stray content.
+			word = prefix4(word) + "…"
+		}
+		return "unknown instruction: " + word
+	})
+	return reQuoted.ReplaceAllString(msg, `"$1…"`)
+}
+
+func prefix4(s string) string {
+	if len(s) > 4 {
+		return s[:4]
+	}
+	return s
 }
 
 func sanitize(s string, max int) string {

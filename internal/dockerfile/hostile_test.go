@@ -48,8 +48,8 @@ func TestHostileSizes(t *testing.T) {
 	}{
 		{"single line just under MaxSize", append([]byte("FROM alpine\nRUN "), bytes.Repeat([]byte("A"), MaxSize-100)...), 2, "limited to 65535 bytes"},
 		{"long line after short ones", []byte("FROM alpine\nRUN echo\nRUN " + strings.Repeat("x ", 40000) + "\n"), 3, "limited to 65535 bytes"},
-		{"60 KB unknown instruction is truncated", []byte("FROM alpine\n" + strings.Repeat("A", 60000) + "\n"), 2, "more bytes"},
-		{"60 KB unknown flag is truncated", []byte("FROM alpine\nRUN --" + strings.Repeat("x", 60000) + " true\n"), 2, "unknown flag"},
+		{"60 KB unknown instruction is cut", []byte("FROM alpine\n" + strings.Repeat("A", 60000) + "\n"), 2, "unknown instruction: AAAA…"},
+		{"60 KB unknown flag is truncated", []byte("FROM alpine\nRUN --" + strings.Repeat("x", 60000) + " true\n"), 2, "more bytes"},
 		{"control bytes are escaped", []byte("FROM alpine\n\x1b[31m\x01\x02 red\n"), 2, `\x1b`},
 		{"invalid UTF-8 is escaped", []byte("\xc3\x28\xff FROM alpine\n"), 1, `\xff`},
 	}
@@ -58,6 +58,36 @@ func TestHostileSizes(t *testing.T) {
 			_, err := ParseBytes("evil/Dockerfile", tt.src, Options{})
 			hostileErr(t, err, tt.line, tt.msg)
 		})
+	}
+}
+
+// Parser messages echo the offending text; a mistyped line must not carry
+// a secret into reports.
+func TestErrorsWithholdValues(t *testing.T) {
+	const secret = "Xk4pW9mR2vT7nB3qL8zC5yH1"
+	for _, src := range []string{
+		"FROM alpine\nSECRET_KEY=" + secret + "\n",
+		"FROM alpine\nENV SECRET_KEY=abc\n    " + secret + "\n",
+		"FROM alpine\nENV A=1 " + secret + "\n",
+		"FROM alpine\nRUN --network=" + secret + " x\n",
+		"FROM alpine\nHEALTHCHECK --interval=" + secret + " CMD x\n",
+	} {
+		_, err := ParseBytes("Dockerfile", []byte(src), Options{})
+		if err == nil {
+			t.Errorf("%q parsed", src)
+			continue
+		}
+		for i := 0; i+8 <= len(secret); i++ {
+			if strings.Contains(err.Error(), secret[i:i+8]) {
+				t.Errorf("error %q reveals part of the value", err)
+				break
+			}
+		}
+	}
+	// Ordinary messages keep their words.
+	_, err := ParseBytes("Dockerfile", []byte("FROM alpine\nFORM x\nCOPY --chmod=0644x a b\n"), Options{})
+	if err == nil || !strings.Contains(err.Error(), "unknown instruction: FORM") {
+		t.Errorf("err = %v", err)
 	}
 }
 
