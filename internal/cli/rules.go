@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -110,7 +111,14 @@ func printExample(c *cobra.Command, label string, files map[string]string, note 
 		fmt.Fprintf(w, " (%s)", note)
 	}
 	fmt.Fprintln(w, ":")
-	for name, content := range files {
+	// Sorted so the same rule always prints the same way.
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		content := files[name]
 		fmt.Fprintf(w, "  --- %s\n", name)
 		for _, l := range strings.Split(strings.TrimRight(content, "\n"), "\n") {
 			fmt.Fprintf(w, "  %s\n", l)
