@@ -119,7 +119,7 @@ var _ = register(finding.Rule{
 	Severity: finding.Low, Kind: finding.KindDockerfile,
 	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
 	Rationale: "Tags can be re-pushed; only a digest guarantees the bytes you reviewed are the bytes you build on.",
-	Fix:       "Append the digest: FROM python:3.12-slim@sha256:<digest> (`hardhull fix --pin` resolves it).",
+	Fix:       "Append the digest: FROM image:tag@sha256:<digest> (`hardhull fix --pin` resolves it).",
 	Bad:       []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n")},
 	Good:      []finding.Example{dfEx("FROM python:3.12-slim@sha256:" + strings.Repeat("ab", 32) + "\nUSER 1000\n")},
 }, func(p *Pass) {
@@ -127,7 +127,8 @@ var _ = register(finding.Rule{
 	// builder stages are reported too because their outputs are copied.
 	for _, s := range p.Dockerfile.Stages {
 		if b, ok := parseBase(s); ok && b.Tag != "" && b.Tag != "latest" && b.Digest == "" {
-			p.Report(fromAt(p, s), "from:"+s.Base, fmt.Sprintf("FROM %s is pinned by tag only", s.Image))
+			p.ReportFix(fromAt(p, s), "from:"+s.Base, fmt.Sprintf("FROM %s is pinned by tag only", s.Image),
+				fmt.Sprintf("Pin the digest: FROM %s@sha256:<digest> (`hardhull fix --pin` resolves it).", s.Image))
 		}
 	}
 })
