@@ -47,13 +47,11 @@ func (d *dfDoc) stage(i int) *dockerfile.Stage {
 }
 
 // fixFinal makes the fixes that add instructions to the shipping stage.
-func (d *dfDoc) fixFinal(id string, f finding.Finding) {
-	_, in := instrAt(d.f, f.Location.Line)
-	if in == nil {
-		d.p.skipF(f, "no instruction at this line")
+func (d *dfDoc) fixFinal(id string, f finding.Finding, idx int) {
+	if d.stage(idx) == nil {
+		d.p.skipF(f, "the stage is gone")
 		return
 	}
-	idx := in.Stage.Index
 	snap, snapF := d.st.cur, d.f
 	var err error
 	switch id {

@@ -113,7 +113,7 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 		f   finding.Finding
 	}
 	var local []task
-	final := map[string]finding.Finding{}
+	final := map[string]finalTask{}
 	envDone := false
 	for _, f := range fs {
 		id := f.Rule.ID
@@ -150,8 +150,13 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 		}
 		switch id {
 		case "DF001", "DF019", "DF024":
+			// The stage is found now: the in-place fixes may shift lines.
 			if _, dup := final[id]; !dup {
-				final[id] = f
+				if _, in := instrAt(d.f, f.Location.Line); in != nil {
+					final[id] = finalTask{f, in.Stage.Index}
+				} else {
+					p.skipF(f, "no instruction at this line")
+				}
 			}
 		}
 	}
@@ -169,10 +174,15 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 		d.apply(t.f, in.Line, in.EndLine, text, err)
 	}
 	for _, id := range []string{"DF024", "DF001", "DF019"} {
-		if f, ok := final[id]; ok {
-			d.fixFinal(id, f)
+		if t, ok := final[id]; ok {
+			d.fixFinal(id, t.f, t.stage)
 		}
 	}
+}
+
+type finalTask struct {
+	f     finding.Finding
+	stage int
 }
 
 func ruleOrder(id string) int {
