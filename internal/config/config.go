@@ -96,21 +96,26 @@ func configErr(name string, src []byte, err error) error {
 				if n, msg, ok := strings.Cut(rest, ": "); ok {
 					msg = strings.Replace(msg, "field ", "unknown key ", 1)
 					msg = reTypeSuffix.ReplaceAllString(msg, "")
-					lines = append(lines, fmt.Sprintf("%s:%s: %s", name, n, msg))
+					lines = append(lines, fmt.Sprintf("%s:%s: %s", name, n, oneLine(msg)))
 					continue
 				}
 			}
-			lines = append(lines, name+": "+e)
+			lines = append(lines, name+": "+oneLine(e))
 		}
 		return errors.New(strings.Join(lines, "\n"))
 	}
 	var root yaml.Node
 	if yaml.Unmarshal(src, &root) == nil {
 		if n := badSeverity(&root); n != nil {
-			return fmt.Errorf("%s:%d: %w", name, n.Line, err)
+			return fmt.Errorf("%s:%d: %s", name, n.Line, oneLine(err.Error()))
 		}
 	}
-	return fmt.Errorf("%s: %w", name, err)
+	return fmt.Errorf("%s: %s", name, oneLine(err.Error()))
+}
+
+// oneLine keeps a message quoting the file's text on one line.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
 }
 
 var reTypeSuffix = regexp.MustCompile(` not found in type config\.\w+$`)
