@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/finding"
@@ -114,10 +115,12 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 }
 
 func errLine(e finding.InputError) string {
+	// One line per input error, whatever the loader's message looks like.
+	msg := strings.Join(strings.Fields(e.Message), " ")
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Message)
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, msg)
 	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Message)
+	return fmt.Sprintf("%s: %s", e.Path, msg)
 }
 
 func equivalentIDs(tool, id string) []string {

@@ -302,3 +302,29 @@ func TestBinaryHostileInputs(t *testing.T) {
 		t.Errorf("50 MB stdin: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// Loader messages can span lines (compose-go's decoding errors); stderr and
+// the text report keep one line per input error.
+func TestInputErrorsOneLine(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "compose.yaml", "services:\n  api:\n    image: alpine:3.20\n    mem_limit: lots\n")
+	code, out, errs := hh(t, "", "scan", dir)
+	if code != 2 {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	if strings.Count(errs, "\n") != 1 || !strings.HasPrefix(errs, "hardhull: compose.yaml") {
+		t.Errorf("stderr is not one line naming the file: %q", errs)
+	}
+	n := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "error: ") {
+			n++
+			if !strings.Contains(l, "mem_limit") {
+				t.Errorf("error line %q lost the message", l)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("text report has %d error lines, want 1:\n%s", n, out)
+	}
+}

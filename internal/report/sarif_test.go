@@ -18,8 +18,8 @@ type sarifDoc struct {
 			Driver struct {
 				Name  string `json:"name"`
 				Rules []struct {
-					ID                   string            `json:"id"`
-					Name                 string            `json:"name"`
+					ID                   string `json:"id"`
+					Name                 string `json:"name"`
 					ShortDescription     struct{ Text string }
 					FullDescription      struct{ Text string }
 					Help                 struct{ Text, Markdown string }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
 )
@@ -41,7 +42,7 @@ func (t *Text) Report(w io.Writer, r *finding.Result) error {
 		if e.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", e.Path, e.Line)
 		}
-		fmt.Fprintf(bw, "error: %s: %s\n", loc, e.Message)
+		fmt.Fprintf(bw, "error: %s: %s\n", loc, strings.Join(strings.Fields(e.Message), " "))
 	}
 	if len(r.Facts) > 0 {
 		writeFacts(bw, r.Facts)
