@@ -431,3 +431,50 @@ func TestBaselineThroughCLI(t *testing.T) {
 		t.Errorf("missing baseline: exit %d %q", code, errs)
 	}
 }
+
+func TestBuildArgAndTarget(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "Dockerfile", `ARG TAG=latest
+FROM python:${TAG} AS dev
+RUN apt-get update && apt-get install -y gcc
+
+FROM python:3.12-slim AS prod
+USER 1000
+`)
+	rulesAt := func(args ...string) map[string]bool {
+		r := decode(t, mustRun(t, append([]string{"scan", dir, "--format", "json"}, args...)...))
+		m := map[string]bool{}
+		for _, f := range r.Findings {
+			m[f.Rule] = true
+		}
+		return m
+	}
+	// The dev stage is a builder: only FROM pinning applies to it.
+	if got := rulesAt(); !got["DF003"] || got["DF001"] || got["DF007"] {
+		t.Errorf("default target: %v", got)
+	}
+	if got := rulesAt("--build-arg", "TAG=3.12-slim"); got["DF003"] {
+		t.Errorf("--build-arg TAG=3.12-slim still reports latest: %v", got)
+	}
+	// Shipping the dev stage: root, build tools and latest all count.
+	if got := rulesAt("--target", "dev"); !got["DF001"] || !got["DF007"] || !got["DF003"] {
+		t.Errorf("--target dev: %v", got)
+	}
+}
+
+func TestInlineIgnoresThroughCLI(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "app/main.py", "from fastapi import FastAPI\n\n# hardhull ignore=PY001 -- local tool only\napp = FastAPI(debug=True, docs_url=None, redoc_url=None, openapi_url=None)\n")
+	write(t, dir, "compose.yaml", "services:\n  api:  # hardhull ignore=DC005,DC007 -- tracked in #12\n    image: alpine:3.20\n    privileged: true  # hardhull ignore=DC001\n")
+	r := decode(t, mustRun(t, "scan", dir, "--format", "json"))
+	for _, f := range r.Findings {
+		switch f.Rule {
+		case "PY001", "DC001", "DC005", "DC007":
+			t.Errorf("%s at %s:%d not suppressed", f.Rule, f.Location.Path, f.Location.Line)
+		}
+	}
+	_, out, _ := hh(t, "", "scan", dir)
+	if !strings.Contains(out, "(4 suppressed)") {
+		t.Errorf("want 4 suppressed:\n%s", out)
+	}
+}
