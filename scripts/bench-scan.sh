@@ -9,10 +9,12 @@ bin=$(mktemp -d)/hardhull
 go build -trimpath -o "$bin" ./cmd/hardhull
 files=$(find "$corpus" -type f \( -iname '*dockerfile*' -o -iname '*containerfile*' -o -iname '*compose*.y*ml' -o -name '*.dockerignore' -o -name '.dockerignore' \) | wc -l)
 runs=${RUNS:-5}
+tf=$(mktemp)
 best=999999
 peak=0
 for _ in $(seq "$runs"); do
-	out=$( { /usr/bin/time -f '%e %M' "$bin" scan "$corpus" --format json -o /dev/null >/dev/null 2>/dev/null; } 2>&1 | tail -1 || true)
+	/usr/bin/time -o "$tf" -f '%e %M' "$bin" scan "$corpus" --format json -o /dev/null >/dev/null 2>&1 || true
+	out=$(tail -1 "$tf")
 	t=$(echo "$out" | awk '{print $1}'); m=$(echo "$out" | awk '{print $2}')
 	best=$(awk -v a="$best" -v b="$t" 'BEGIN{print (b<a)?b:a}')
 	peak=$(awk -v a="$peak" -v b="$m" 'BEGIN{print (b>a)?b:a}')
@@ -20,7 +22,8 @@ done
 start=999999
 tmp=$(mktemp -d); printf 'FROM scratch\n' > "$tmp/Dockerfile"
 for _ in $(seq 20); do
-	t=$( { /usr/bin/time -f '%e' "$bin" scan "$tmp/Dockerfile" -o /dev/null >/dev/null 2>/dev/null; } 2>&1 | tail -1 || true)
+	/usr/bin/time -o "$tf" -f '%e' "$bin" scan "$tmp/Dockerfile" -o /dev/null >/dev/null 2>&1 || true
+	t=$(tail -1 "$tf")
 	start=$(awk -v a="$start" -v b="$t" 'BEGIN{print (b<a)?b:a}')
 done
 echo "| measure | value |"

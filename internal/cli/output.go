@@ -53,6 +53,12 @@ func (o *outputFlags) loadConfig(dir string) (*config.Config, error) {
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
+	// A typo in a rule ID would silently disable nothing.
+	for _, id := range cfg.RuleIDs() {
+		if rules.Lookup(id) == nil {
+			return nil, usageErr("%s: unknown rule %q (see `hardhull rules`)", cfgPath, id)
+		}
+	}
 	return cfg, nil
 }
 

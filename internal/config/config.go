@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
@@ -171,6 +172,21 @@ func Find(dir string) (string, bool) {
 		}
 		abs = parent
 	}
+}
+
+// RuleIDs lists every rule ID the config names, for validation by callers
+// that know the catalogue.
+func (c *Config) RuleIDs() []string {
+	var out []string
+	out = append(out, c.Disable...)
+	for id := range c.Severity {
+		out = append(out, id)
+	}
+	for _, ig := range c.Ignore {
+		out = append(out, ig.Rules...)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (c *Config) disabled(id string) bool {

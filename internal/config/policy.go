@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hardhull/hardhull/internal/finding"
 )
@@ -130,8 +131,15 @@ var (
 	reHardhullFile = regexp.MustCompile(`#\s*hardhull\s+ignore-file=([A-Za-z0-9_,\- ]+?)(?:\s+--.*)?$`)
 	reHadolint     = regexp.MustCompile(`#\s*hadolint\s+ignore=([A-Za-z0-9_, ]+)`)
 	reHadolintAll  = regexp.MustCompile(`#\s*hadolint\s+global\s+ignore=([A-Za-z0-9_, ]+)`)
-	reTrivy        = regexp.MustCompile(`#\s*trivy:ignore:([A-Za-z0-9_\-]+)`)
+	// Trivy allows several directives on a line and an expiry date:
+	// #trivy:ignore:AVD-DS-0002 trivy:ignore:DS026:exp:2026-12-31
+	reTrivy = regexp.MustCompile(`trivy:ignore:([A-Za-z0-9_\-]+)(?::exp:(\d{4}-\d{2}-\d{2}))?`)
+	// Checkov: #checkov:skip=CKV_DOCKER_2:reason
+	reCheckov = regexp.MustCompile(`checkov:skip=([A-Za-z0-9_]+)`)
 )
+
+// now is the clock for expiring ignores; tests replace it.
+var now = time.Now
 
 type fileIgnores struct {
 	lines    []string
@@ -206,7 +214,23 @@ func (ix *inlineIndex) lineIDs(line string) []string {
 	if !reHadolintAll.MatchString(line) {
 		out = append(out, ix.ids(line, reHadolint, "hadolint")...)
 	}
-	out = append(out, ix.ids(line, reTrivy, "trivy")...)
+	if strings.Contains(line, "#") {
+		for _, m := range reTrivy.FindAllStringSubmatch(line, -1) {
+			if m[2] != "" {
+				if exp, err := time.Parse("2006-01-02", m[2]); err == nil && now().After(exp.Add(24*time.Hour)) {
+					continue // expired: Trivy reports the finding again
+				}
+			}
+			if ix.equiv != nil {
+				out = append(out, ix.equiv("trivy", m[1])...)
+			}
+		}
+		for _, m := range reCheckov.FindAllStringSubmatch(line, -1) {
+			if ix.equiv != nil {
+				out = append(out, ix.equiv("checkov", m[1])...)
+			}
+		}
+	}
 	return out
 }
 

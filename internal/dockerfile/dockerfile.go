@@ -6,6 +6,8 @@ package dockerfile
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -355,6 +357,14 @@ func (s *Stage) Args() []EnvVar {
 		}
 	}
 	return out
+}
+
+// Key identifies an instruction by its text, not its line, so that
+// baselines survive edits above it. It is a hash: RUN lines may hold
+// secrets and keys are never shown.
+func (in *Instruction) Key() string {
+	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(in.Original), " ")))
+	return hex.EncodeToString(sum[:8])
 }
 
 // Unquote removes one pair of matching surrounding quotes, as the builder

@@ -176,7 +176,7 @@ var _ = register(finding.Rule{
 				if (fetch == "curl" || fetch == "wget") && len(cmds[i+1]) == 1 && cmds[i+1][0] == "|" {
 					sh := program(cmds[i+2])
 					if sh == "sh" || sh == "bash" || sh == "zsh" || sh == "ash" || sh == "dash" || sh == "python" || sh == "python3" || sh == "perl" {
-						p.Report(p.At(in), "pipe-shell:"+fmt.Sprint(in.Line), fmt.Sprintf("RUN pipes %s output into %s without verification", fetch, sh))
+						p.Report(p.At(in), "pipe-shell:"+in.Key(), fmt.Sprintf("RUN pipes %s output into %s without verification", fetch, sh))
 						break
 					}
 				}
@@ -200,7 +200,7 @@ var _ = register(finding.Rule{
 			for _, c := range commands(in.Script()) {
 				if mgr, _, ok := pkgInstall(c); ok && mgr == "apt" && program(c) != "aptitude" &&
 					!hasWord(c, "--no-install-recommends") && !hasWordPrefix(c, "-o", "APT::Install-Recommends=") && !strings.Contains(in.Script(), "APT::Install-Recommends") {
-					p.Report(p.At(in), "apt-recommends:"+fmt.Sprint(in.Line), "apt-get install without --no-install-recommends")
+					p.Report(p.At(in), "apt-recommends:"+in.Key(), "apt-get install without --no-install-recommends")
 					break
 				}
 			}
@@ -250,10 +250,10 @@ var _ = register(finding.Rule{
 			case mounts["/var/lib/apt"] && (mounts["/var/cache/apt"] || !keepsDebs):
 				continue
 			case mounts["/var/lib/apt"]:
-				p.Report(p.At(in), "apt-lists:"+fmt.Sprint(in.Line), "apt lists are in a cache mount, but with docker-clean removed the downloaded packages in /var/cache/apt stay in the layer")
+				p.Report(p.At(in), "apt-lists:"+in.Key(), "apt lists are in a cache mount, but with docker-clean removed the downloaded packages in /var/cache/apt stay in the layer")
 				continue
 			}
-			p.Report(p.At(in), "apt-lists:"+fmt.Sprint(in.Line), "apt-get update without removing /var/lib/apt/lists in the same RUN")
+			p.Report(p.At(in), "apt-lists:"+in.Key(), "apt-get update without removing /var/lib/apt/lists in the same RUN")
 		}
 	}
 })
@@ -314,7 +314,7 @@ var _ = register(finding.Rule{
 			}
 			for _, c := range commands(in.Script()) {
 				if isPipInstall(c) && !hasWord(c, "--no-cache-dir") {
-					p.Report(p.At(in), "pip-cache:"+fmt.Sprint(in.Line), "pip install without --no-cache-dir")
+					p.Report(p.At(in), "pip-cache:"+in.Key(), "pip install without --no-cache-dir")
 					break
 				}
 			}

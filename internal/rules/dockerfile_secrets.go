@@ -94,15 +94,15 @@ var _ = register(finding.Rule{
 			}
 			script := in.Script()
 			if m := userPassURL.FindStringSubmatch(script); m != nil && !strings.HasPrefix(m[1], "$") {
-				p.Report(p.At(in), "run-url:"+fmt.Sprint(in.Line), fmt.Sprintf("RUN embeds a URL with a literal password (%s)", secrets.Redact(m[1])))
+				p.Report(p.At(in), "run-url:"+in.Key(), fmt.Sprintf("RUN embeds a URL with a literal password (%s)", secrets.Redact(m[1])))
 				continue
 			}
 			if m := secretFlag.FindStringSubmatch(script); m != nil && secrets.LiteralSecretValue("password", m[1]) {
-				p.Report(p.At(in), "run-flag:"+fmt.Sprint(in.Line), fmt.Sprintf("RUN passes a literal credential on the command line (%s)", secrets.Redact(m[1])))
+				p.Report(p.At(in), "run-flag:"+in.Key(), fmt.Sprintf("RUN passes a literal credential on the command line (%s)", secrets.Redact(m[1])))
 				continue
 			}
 			if ms, _ := secrets.ScanContent(p.Dockerfile.Path, []byte(script)); len(ms) > 0 {
-				p.Report(p.At(in), "run-secret:"+ms[0].RuleID, fmt.Sprintf("RUN contains a secret (%s: %s)", ms[0].Description, ms[0].Redacted))
+				p.Report(p.At(in), "run-secret:"+ms[0].RuleID+":"+in.Key(), fmt.Sprintf("RUN contains a secret (%s: %s)", ms[0].Description, ms[0].Redacted))
 				continue
 			}
 			for name := range secretArgs {

@@ -270,6 +270,12 @@ func (s *scanner) stdin() error {
 		s.inputError("-", 0, err)
 		return nil
 	}
+	if len(src) > dockerfile.MaxSize {
+		// A cut input would be judged as if complete: refuse it, as the
+		// same file on disk is refused.
+		s.inputError("-", 0, fmt.Errorf("input larger than %d bytes", dockerfile.MaxSize))
+		return nil
+	}
 	switch s.opts.StdinKind {
 	case DockerfileKind, Unknown:
 		u := &unit{path: "-", src: src}
