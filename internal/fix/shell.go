@@ -94,7 +94,7 @@ func shellWords(text string, escape byte) []word {
 					break
 				}
 				if c == escape && i+1 < len(text) {
-					if text[i+1] == '\n' || text[i+1] == '\r' {
+					if text[i+1] == '\n' || text[i+1] == '\r' && i+2 < len(text) && text[i+2] == '\n' {
 						break
 					}
 					b.WriteByte(text[i+1])
@@ -103,6 +103,10 @@ func shellWords(text string, escape byte) []word {
 				}
 				b.WriteByte(c)
 				i++
+			}
+			if i == start {
+				i++ // never stall on a byte no case consumes
+				continue
 			}
 			out = append(out, word{s: b.String(), start: start, end: i})
 		}
