@@ -172,7 +172,15 @@ var _ = register(finding.Rule{
 		if !known || isSlimTag(b.Tag) {
 			return
 		}
-		p.Report(fromAt(p, st), "from:"+st.Base, fmt.Sprintf("the shipped image builds on %s, a full image; a minimal variant exists (%s%s)", st.Image, b.Repo, hint))
+		tag := b.Tag
+		if tag == "" || tag == "latest" {
+			tag = "<version>"
+		}
+		variant := b.Repo + ":" + tag + hint
+		if !strings.HasPrefix(hint, "-") {
+			variant = b.Repo + hint
+		}
+		p.Report(fromAt(p, st), "from:"+st.Base, fmt.Sprintf("the shipped image builds on %s, a full image; a minimal variant exists (%s)", st.Image, variant))
 	}
 })
 
