@@ -97,6 +97,7 @@ type planner struct {
 	res     *Result
 	want    map[string]bool
 	dfUsers map[string]string // Dockerfile abs -> final USER after fixes
+	digests map[string]digestResult
 }
 
 // fileState is one file's text as the fixes change it.

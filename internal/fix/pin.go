@@ -122,11 +122,29 @@ func (d *dfDoc) pinFrom(in *dockerfile.Instruction, f finding.Finding) (string, 
 		if raw != s.Base {
 			return "", skipf("FROM image is written in a form this fix does not edit")
 		}
-		dg, err := d.p.resolver().Digest(d.p.ctx, s.Image)
+		dg, err := d.p.digest(s.Image)
 		if err != nil {
 			return "", skipf("cannot resolve a digest for %s: %v", s.Image, err)
 		}
 		return text[:end+w.start] + raw + "@" + dg + text[end+w.end:], nil
 	}
 	return "", skipf("no image in FROM")
+}
+
+// digest resolves an image once per plan: stages often share a base.
+func (p *planner) digest(ref string) (string, error) {
+	if p.digests == nil {
+		p.digests = map[string]digestResult{}
+	}
+	if r, ok := p.digests[ref]; ok {
+		return r.d, r.err
+	}
+	d, err := p.resolver().Digest(p.ctx, ref)
+	p.digests[ref] = digestResult{d, err}
+	return d, err
+}
+
+type digestResult struct {
+	d   string
+	err error
 }
