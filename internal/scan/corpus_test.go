@@ -2,11 +2,18 @@ package scan
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/sirupsen/logrus"
 )
+
+// compose-go logs deprecation warnings through logrus; the CLI discards
+// them, and so do the tests.
+func init() { logrus.SetOutput(io.Discard) }
 
 // corpusDir finds the shared real-world corpus beside the repository.
 func corpusDir(tb testing.TB) string {
