@@ -132,9 +132,19 @@ func RuleHelp(r *finding.Rule) string {
 
 func sarifLoc(l finding.Location) sarifLocation {
 	if l.Container != "" || l.Image != "" {
+		// Code scanning shows only results with a physical location, so
+		// images and containers get a synthetic artifact (as image
+		// scanners do: the reference, then the path or field), with the
+		// exact place as a logical location.
 		name := l.String()
-		kind := "resource"
-		return sarifLocation{LogicalLocations: []sarifLogical{{FullyQualifiedName: name, Kind: kind}}}
+		art := "image/" + strings.NewReplacer(":", "_", "@", "_").Replace(l.Image) + l.Path
+		if l.Container != "" {
+			art = "container/" + l.Container
+		}
+		return sarifLocation{
+			PhysicalLocation: &sarifPhysical{ArtifactLocation: artifactOf(strings.TrimPrefix(art, "/")), Region: &sarifRegion{StartLine: 1}},
+			LogicalLocations: []sarifLogical{{FullyQualifiedName: name, Kind: "resource"}},
+		}
 	}
 	pl := &sarifPhysical{ArtifactLocation: artifactOf(l.Path)}
 	if l.Line > 0 {
