@@ -364,12 +364,7 @@ var _ = register(finding.Rule{
 	Bad:       []finding.Example{ctrEx(`{"Config": {"Env": ["SECRET_KEY=mysecretkey123"]}}`)},
 	Good:      []finding.Example{ctrEx(`{"Config": {"Env": ["SECRET_KEY_FILE=/run/secrets/secret_key"]}}`)},
 }, func(p *Pass) {
-	for _, kv := range p.ins().Config.Env {
-		k, v, _ := strings.Cut(kv, "=")
-		if msg, bad := secretKV(k, v); bad {
-			p.Report(p.ctrAt("Config.Env"), "env:"+k, msg)
-		}
-	}
+	judgeEnv(p.ins().Config.Env, secretKV, func(k, msg string) { p.Report(p.ctrAt("Config.Env"), "env:"+k, msg) })
 })
 
 var _ = register(finding.Rule{
@@ -398,10 +393,5 @@ var _ = register(finding.Rule{
 	Bad:       []finding.Example{ctrEx(`{"Config": {"Env": ["DEBUG=1"]}}`)},
 	Good:      []finding.Example{ctrEx(`{"Config": {"Env": ["DEBUG=false"]}}`)},
 }, func(p *Pass) {
-	for _, kv := range p.ins().Config.Env {
-		k, v, _ := strings.Cut(kv, "=")
-		if msg, bad := DebugSetting(k, v); bad {
-			p.Report(p.ctrAt("Config.Env"), "env:"+k, msg)
-		}
-	}
+	judgeEnv(p.ins().Config.Env, DebugSetting, func(k, msg string) { p.Report(p.ctrAt("Config.Env"), "env:"+k, msg) })
 })

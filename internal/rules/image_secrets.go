@@ -11,6 +11,18 @@ import (
 	"github.com/hardhull/hardhull/internal/secrets"
 )
 
+// judgeEnv applies a KEY/VALUE judge (secretKV, DebugSetting) to an
+// environment list as the engine stores it ("KEY=VALUE") and reports each
+// hit through report with the key.
+func judgeEnv(env []string, judge func(k, v string) (string, bool), report func(k, msg string)) {
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if msg, bad := judge(k, v); bad {
+			report(k, msg)
+		}
+	}
+}
+
 // secretKV judges one KEY=VALUE pair and returns a redacted description.
 func secretKV(k, v string) (string, bool) {
 	if red, ok := secrets.URLWithPassword(v); ok {
@@ -36,12 +48,7 @@ var _ = register(finding.Rule{
 	if c == nil {
 		return
 	}
-	for _, kv := range c.Config.Env {
-		k, v, _ := strings.Cut(kv, "=")
-		if msg, bad := secretKV(k, v); bad {
-			p.Report(p.imgConfigAt("Env."+k), "env:"+k, msg)
-		}
-	}
+	judgeEnv(c.Config.Env, secretKV, func(k, msg string) { p.Report(p.imgConfigAt("Env."+k), "env:"+k, msg) })
 })
 
 var _ = register(finding.Rule{

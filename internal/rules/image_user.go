@@ -100,12 +100,7 @@ var _ = register(finding.Rule{
 	if c == nil {
 		return
 	}
-	for _, kv := range c.Config.Env {
-		k, v, _ := strings.Cut(kv, "=")
-		if msg, bad := DebugSetting(k, v); bad {
-			p.Report(p.imgConfigAt("Env."+k), "env:"+k, msg)
-		}
-	}
+	judgeEnv(c.Config.Env, DebugSetting, func(k, msg string) { p.Report(p.imgConfigAt("Env."+k), "env:"+k, msg) })
 })
 
 var _ = register(finding.Rule{
