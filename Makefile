@@ -44,5 +44,11 @@ fuzz:
 	  done; \
 	done
 
+# The init templates built and run on a real engine (needs root: it may
+# start dockerd and debootstraps the FastAPI test base once).
+.PHONY: e2e
+e2e:
+	bash .ci/docker-up.sh && bash .ci/fastapi-base.sh && CI=true $(GO) test ./test/e2e -run OnEngine -v
+
 clean:
 	rm -rf bin

@@ -11,11 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -100,6 +102,10 @@ func TestInitGoOnEngine(t *testing.T) {
 		t.Fatal("compose.yaml has no service app")
 	}
 	cfg, hc := runConfig(t, svc, tag)
+	imageCommand(ctx, t, cli, cfg)
+	if len(svc.Ports) != 1 || svc.Ports[0].HostIP != "127.0.0.1" {
+		t.Fatalf("compose publishes %v; the template publishes one port on 127.0.0.1", svc.Ports)
+	}
 	// Compose attaches a service without networks: to the project's own
 	// bridge network, not the default bridge.
 	netName := testengine.Unique(proj.Name + "_default-")
@@ -145,7 +151,7 @@ func TestInitGoOnEngine(t *testing.T) {
 
 	// 6. Audit the running container through hardhull's engine loader.
 	start = time.Now()
-	auditContainer(ctx, t, cli, id, svc)
+	auditContainer(ctx, t, cli, id, svc, 65534)
 	step("runtime audit", start)
 
 	// 7. And as users would: `hardhull image` and `hardhull runtime`
@@ -162,6 +168,17 @@ func TestInitGoOnEngine(t *testing.T) {
 // finding above low or any input error.
 func cliAudit(t *testing.T, args ...string) {
 	t.Helper()
+	cliAuditKnown(t, nil, args...)
+}
+
+// knownFinding is a finding above low that a test tolerates, matched by
+// rule and exact message, with the reason it is not the template's fault.
+type knownFinding struct{ rule, message, why string }
+
+// cliAuditKnown is cliAudit tolerating the known findings (logged, not
+// failed).
+func cliAuditKnown(t *testing.T, known []knownFinding, args ...string) {
+	t.Helper()
 	args = append(args, "--format", "json", "--fail-on", "medium")
 	code, out, errs := run(args...)
 	var rep struct {
@@ -175,18 +192,32 @@ func cliAudit(t *testing.T, args ...string) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("hardhull %s: exit %d, output is not JSON (%v)\n%s%s", strings.Join(args, " "), code, err, out, errs)
 	}
-	if code != 0 || errs != "" {
-		t.Errorf("hardhull %s: exit %d\n%s", strings.Join(args, " "), code, errs)
-	}
 	if rep.Command != args[0] {
 		t.Errorf("report of command %q, want %q", rep.Command, args[0])
 	}
+	// --fail-on medium: exit 1 exactly when a (tolerated) finding is above low.
+	wantCode := 0
 	for _, f := range rep.Findings {
+		tolerated := ""
+		for _, k := range known {
+			if f.Rule == k.rule && f.Message == k.message {
+				tolerated = k.why
+			}
+		}
 		if f.Severity != "info" && f.Severity != "low" {
+			wantCode = 1
+		}
+		switch {
+		case tolerated != "":
+			t.Logf("hardhull %s: %s %s %s (known: %s)", args[0], f.Rule, f.Severity, f.Message, tolerated)
+		case f.Severity != "info" && f.Severity != "low":
 			t.Errorf("hardhull %s: %s %s %s", args[0], f.Rule, f.Severity, f.Message)
-		} else {
+		default:
 			t.Logf("hardhull %s: %s %s %s", args[0], f.Rule, f.Severity, f.Message)
 		}
+	}
+	if code != wantCode || errs != "" {
+		t.Errorf("hardhull %s: exit %d, want %d\n%s", strings.Join(args, " "), code, wantCode, errs)
 	}
 }
 
@@ -317,8 +348,8 @@ func buildImage(ctx context.Context, t *testing.T, cli *client.Client, tag strin
 }
 
 // runConfig turns the compose service into engine create options: the
-// same user, read-only root, tmpfs, capabilities, security options,
-// limits and restart policy. The host port is left to the engine so runs
+// same user, environment, read-only root, tmpfs, capabilities, security
+// options, limits and restart policy. The host port is left to the engine so runs
 // do not collide; the interface is compose's. The health interval is
 // shortened (the check itself is the image's) so the test does not wait
 // 30s for the first probe.
@@ -357,10 +388,29 @@ func runConfig(t *testing.T, s compose.Service, img string) (*container.Config, 
 		cfg.ExposedPorts[port] = struct{}{}
 		hc.PortBindings[port] = append(hc.PortBindings[port], nat.PortBinding{HostIP: p.HostIP, HostPort: "0"})
 	}
-	if len(s.Ports) != 1 || s.Ports[0].HostIP != "127.0.0.1" {
-		t.Fatalf("compose publishes %v; the template publishes one port on 127.0.0.1", s.Ports)
+	for _, k := range slices.Sorted(maps.Keys(s.Environment)) {
+		v := s.Environment[k]
+		if v == nil {
+			t.Fatalf("environment %s takes its value from the shell; the template sets every value", k)
+		}
+		cfg.Env = append(cfg.Env, k+"="+*v)
 	}
 	return cfg, hc
+}
+
+// imageCommand sets cfg's entrypoint and command to the image's own, as
+// compose does for a service without command: testengine.Start would
+// otherwise run `sleep 3600`.
+func imageCommand(ctx context.Context, t *testing.T, cli *client.Client, cfg *container.Config) {
+	t.Helper()
+	ins, err := cli.ImageInspect(ctx, cfg.Image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ins.Config == nil || len(ins.Config.Entrypoint) == 0 && len(ins.Config.Cmd) == 0 {
+		t.Fatalf("image %s has neither ENTRYPOINT nor CMD", cfg.Image)
+	}
+	cfg.Entrypoint, cfg.Cmd = ins.Config.Entrypoint, ins.Config.Cmd
 }
 
 // waitHealthy returns the container's health status once it is no longer
@@ -445,9 +495,9 @@ func auditImage(ctx context.Context, t *testing.T, tag string, final *dockerfile
 }
 
 // auditContainer reads the container with hardhull's engine loader and
-// checks the runtime facts compose.yaml asked for, and that no process
-// runs as root.
-func auditContainer(ctx context.Context, t *testing.T, cli *client.Client, id string, s compose.Service) {
+// checks the runtime facts compose.yaml asked for, and that every process
+// runs as uid (the template's user, uid:uid).
+func auditContainer(ctx context.Context, t *testing.T, cli *client.Client, id string, s compose.Service, uid int) {
 	t.Helper()
 	cs, err := engine.Load(ctx, cli, engine.Selector{Names: []string{id}})
 	if err != nil || len(cs) != 1 {
@@ -455,8 +505,8 @@ func auditContainer(ctx context.Context, t *testing.T, cli *client.Client, id st
 	}
 	c := cs[0]
 	h := c.Inspect.HostConfig
-	if c.Inspect.Config.User != "65534:65534" {
-		t.Errorf("user %q", c.Inspect.Config.User)
+	if want := fmt.Sprintf("%d:%d", uid, uid); c.Inspect.Config.User != want || s.User != want {
+		t.Errorf("container user %q, compose user %q, want %q", c.Inspect.Config.User, s.User, want)
 	}
 	if !h.ReadonlyRootfs {
 		t.Error("root filesystem is writable")
@@ -490,7 +540,7 @@ func auditContainer(ctx context.Context, t *testing.T, cli *client.Client, id st
 		t.Fatal("no processes listed for the running container")
 	}
 	for _, p := range c.Processes {
-		if p.UID != 65534 {
+		if p.UID != uid {
 			t.Errorf("process %q runs as uid %d", p.Command, p.UID)
 		}
 	}
