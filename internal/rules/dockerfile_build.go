@@ -21,6 +21,11 @@ func buildTool(pkg string) bool {
 		"musl-dev", "libc-dev", "libc6-dev", "linux-headers", "alpine-sdk", "ninja-build", "meson", "bison", "flex":
 		return true
 	}
+	if strings.HasSuffix(pkg, "-base") || strings.HasPrefix(pkg, "libgcc") {
+		// gcc-12-base and libgcc-s1 are runtime support every Debian
+		// image carries, not compilers.
+		return false
+	}
 	return strings.HasSuffix(pkg, "-dev") || strings.HasSuffix(pkg, "-devel") || strings.HasPrefix(pkg, "gcc-") || strings.HasPrefix(pkg, "g++-") || strings.HasPrefix(pkg, "clang-")
 }
 

@@ -57,7 +57,7 @@ var _ = register(finding.Rule{
 		imgEx(goodImage(map[string]string{"layer0/usr/bin/gcc": "binary\n"})),
 		imgEx(goodImage(map[string]string{"layer0/var/lib/dpkg/status": "Package: libc6\nStatus: install ok installed\n\nPackage: build-essential\nStatus: install ok installed\n"})),
 	},
-	Good: []finding.Example{imgEx(goodImage(map[string]string{"layer0/var/lib/dpkg/status": "Package: libc6\nStatus: install ok installed\n\nPackage: gcc\nStatus: deinstall ok config-files\n"}))},
+	Good: []finding.Example{imgEx(goodImage(map[string]string{"layer0/var/lib/dpkg/status": "Package: libc6\nStatus: install ok installed\n\nPackage: gcc-12-base\nStatus: install ok installed\n\nPackage: gcc\nStatus: deinstall ok config-files\n"}))},
 }, func(p *Pass) {
 	img := p.Ext.Image
 	var tools []string
