@@ -12,7 +12,7 @@ test:
 
 vet:
 	$(GO) vet ./...
-	@test -z "$$(gofmt -l cmd internal tools)" || (gofmt -l cmd internal tools; exit 1)
+	@test -z "$$(gofmt -l cmd internal tools test)" || (gofmt -l cmd internal tools test; exit 1)
 
 # Regenerate docs/rules.md from the rule catalogue.
 docs:
