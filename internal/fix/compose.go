@@ -30,7 +30,7 @@ type composeFixer func(c *cdoc, svc string, f finding.Finding) error
 var composeFixers = map[string]composeFixer{
 	"DC005": (*cdoc).readOnly, "DC006": (*cdoc).tmpfsOnly, "DC002": (*cdoc).capDrop, "DC004": (*cdoc).noNewPrivileges,
 	"DC007": (*cdoc).limits, "DC020": (*cdoc).restart, "DC011": (*cdoc).portsToExpose, "DC016": (*cdoc).internalNetwork,
-	"DC018": (*cdoc).secretToEnv,
+	"DC018": (*cdoc).secretToEnv, "DC019": (*cdoc).composeNoReload,
 }
 
 func (p *planner) fixComposeFiles(fs []finding.Finding, l *links) {
@@ -71,7 +71,7 @@ func (p *planner) fixCompose(abs string, fs []finding.Finding, l *links) {
 		id := f.Rule.ID
 		svc, _, _ := strings.Cut(f.Key, ":")
 		once := id + "\x00" + svc
-		if id == "DC018" {
+		if id == "DC018" || id == "DC019" {
 			once = id + "\x00" + f.Key
 		}
 		if done[once] {
@@ -127,6 +127,8 @@ func describeCompose(id, svc string) string {
 		return "service " + svc + ": on an internal network with its clients"
 	case "DC018":
 		return "service " + svc + ": secret taken from the environment"
+	case "DC019":
+		return "service " + svc + ": development server flags removed from the command"
 	}
 	return "fixed"
 }

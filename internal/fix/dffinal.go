@@ -55,6 +55,8 @@ func (d *dfDoc) fixFinal(id string, f finding.Finding, idx int) {
 	snap, snapF := d.st.cur, d.f
 	var err error
 	switch id {
+	case "DF022":
+		err = d.noReload(idx)
 	case "DF024":
 		err = d.envBlock(idx)
 	case "DF001":

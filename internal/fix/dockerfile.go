@@ -58,7 +58,7 @@ var inPlace = map[string]func(d *dfDoc, in *dockerfile.Instruction, f finding.Fi
 	"DF002": (*dfDoc).pinFrom, "DF003": (*dfDoc).pinFrom, "DF004": (*dfDoc).pinFrom,
 	"DF010": (*dfDoc).dropEnvCopy, "DF012": (*dfDoc).addToCopy, "DF014": (*dfDoc).aptNoRecommends,
 	"DF015": (*dfDoc).aptListsCleanup, "DF016": (*dfDoc).pipNoCache, "DF017": (*dfDoc).execForm,
-	"DF021": (*dfDoc).productionEnv,
+	"DF021": (*dfDoc).productionEnv, "DF008": (*dfDoc).secretPlaceholder,
 }
 
 func (p *planner) fixDockerfiles(fs []finding.Finding, l *links) {
@@ -113,6 +113,7 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 		f   finding.Finding
 	}
 	var local []task
+	var meta []finding.Finding // DF008 on ARGs before the first FROM
 	final := map[string]finalTask{}
 	envDone := false
 	for _, f := range fs {
@@ -141,6 +142,10 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 		}
 		if _, ok := inPlace[id]; ok {
 			ord, in := instrAt(d.f, f.Location.Line)
+			if in == nil && id == "DF008" && strings.HasPrefix(f.Key, "ARG:") {
+				meta = append(meta, f)
+				continue
+			}
 			if in == nil {
 				p.skipF(f, "no instruction at this line")
 				continue
@@ -149,7 +154,7 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 			continue
 		}
 		switch id {
-		case "DF001", "DF019", "DF024":
+		case "DF001", "DF019", "DF024", "DF022":
 			// The stage is found now: the in-place fixes may shift lines.
 			if _, dup := final[id]; !dup {
 				if _, in := instrAt(d.f, f.Location.Line); in != nil {
@@ -171,9 +176,16 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 	for _, t := range local {
 		in := instrs(d.f)[t.ord]
 		text, err := inPlace[t.f.Rule.ID](d, in, t.f)
-		d.apply(t.f, in.Line, in.EndLine, text, err)
+		if d.apply(t.f, in.Line, in.EndLine, text, err) && t.f.Rule.ID == "DF008" {
+			kind, key, _ := strings.Cut(t.f.Key, ":")
+			p.secrets = append(p.secrets, secretNote{len(p.res.Fixed) - 1, kind, key, abs})
+		}
 	}
-	for _, id := range []string{"DF024", "DF001", "DF019"} {
+	// Meta ARGs sit above every stage: the edits below did not move them.
+	for _, f := range meta {
+		d.metaArgSecret(f)
+	}
+	for _, id := range []string{"DF022", "DF024", "DF001", "DF019"} {
 		if t, ok := final[id]; ok {
 			d.fixFinal(id, t.f, t.stage)
 		}
@@ -247,6 +259,10 @@ func describe(id string) string {
 		return "production values for debug settings"
 	case "DF024":
 		return "Python environment hardening block"
+	case "DF008":
+		return "hardcoded secret replaced by an empty placeholder"
+	case "DF022":
+		return "development server flags removed from the command"
 	}
 	return "fixed"
 }

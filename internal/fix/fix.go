@@ -76,8 +76,8 @@ type Result struct {
 
 // fixers lists the rules with a fixer, in the order their edits apply.
 var fixers = []string{
-	"DF002", "DF003", "DF004", "DF010", "DF012", "DF014", "DF015", "DF016", "DF017", "DF021", "DF024", "DF001", "DF019",
-	"DC005", "DC006", "DC002", "DC004", "DC007", "DC020", "DC011", "DC016", "DC018",
+	"DF002", "DF003", "DF004", "DF010", "DF012", "DF014", "DF015", "DF016", "DF017", "DF021", "DF008", "DF022", "DF024", "DF001", "DF019",
+	"DC005", "DC006", "DC002", "DC004", "DC007", "DC020", "DC011", "DC016", "DC018", "DC019",
 	"DI001", "DI003", "DI004",
 }
 
@@ -98,6 +98,7 @@ type planner struct {
 	want    map[string]bool
 	dfUsers map[string]string // Dockerfile abs -> final USER after fixes
 	digests map[string]digestResult
+	secrets []secretNote
 }
 
 // fileState is one file's text as the fixes change it.
@@ -165,6 +166,7 @@ func Plan(ctx context.Context, opts Options) (*Result, error) {
 	p.fixDockerfiles(dfs, links)
 	p.fixComposeFiles(composes, links)
 	p.fixIgnores(ignores, links)
+	p.finishSecrets()
 	p.collect()
 	return p.res, nil
 }

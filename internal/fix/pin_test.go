@@ -103,8 +103,10 @@ func TestPinNeedsFlag(t *testing.T) {
 	if _, err := Plan(context.Background(), Options{Path: t.TempDir(), Rules: []string{"DF004"}}); err == nil || !strings.Contains(err.Error(), "--pin") {
 		t.Fatalf("want an error asking for --pin, got %v", err)
 	}
-	if _, err := Plan(context.Background(), Options{Path: t.TempDir(), Rules: []string{"DF008"}}); err == nil {
-		t.Fatal("DF008 has no fixer; want an error")
+	if _, err := Plan(context.Background(), Options{Path: t.TempDir(), Rules: []string{"DC012"}}); err == nil {
+		// Binding a port to 127.0.0.1 changes who can reach the service:
+		// a decision, not a mechanical fix.
+		t.Fatal("DC012 has no fixer; want an error")
 	}
 	if _, err := Plan(context.Background(), Options{Path: t.TempDir(), Rules: []string{"nope"}}); err == nil {
 		t.Fatal("unknown rule accepted")
