@@ -79,6 +79,7 @@ var fixers = []string{
 	"DF002", "DF003", "DF004", "DF010", "DF012", "DF014", "DF015", "DF016", "DF017", "DF021", "DF008", "DF022", "DF024", "DF001", "DF019",
 	"DC005", "DC006", "DC002", "DC004", "DC007", "DC020", "DC011", "DC016", "DC018", "DC019",
 	"DI001", "DI003", "DI004",
+	"PY001", "PY003", "PY005",
 }
 
 // Fixable returns the IDs of the rules hardhull fix can repair.
@@ -143,7 +144,7 @@ func Plan(ctx context.Context, opts Options) (*Result, error) {
 	for _, e := range scanRes.Errors {
 		broken[p.abs(e.Path)] = true
 	}
-	var dfs, composes, ignores []finding.Finding
+	var dfs, composes, ignores, pys []finding.Finding
 	for _, f := range scanRes.Findings {
 		if f.Rule == nil || !p.want[f.Rule.ID] || broken[p.abs(f.Location.Path)] {
 			continue
@@ -151,6 +152,8 @@ func Plan(ctx context.Context, opts Options) (*Result, error) {
 		switch {
 		case f.Rule.Kind == finding.KindCompose:
 			composes = append(composes, f)
+		case f.Rule.Kind == finding.KindPython:
+			pys = append(pys, f)
 		case f.Rule.ID == "DF010":
 			// An explicit COPY of .env is removed from the Dockerfile; a
 			// directory COPY is fixed by the ignore file.
@@ -166,6 +169,7 @@ func Plan(ctx context.Context, opts Options) (*Result, error) {
 	p.fixDockerfiles(dfs, links)
 	p.fixComposeFiles(composes, links)
 	p.fixIgnores(ignores, links)
+	p.fixPythonFiles(pys)
 	p.finishSecrets()
 	p.collect()
 	return p.res, nil
