@@ -8,13 +8,24 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 )
 
-// Version is set at build time.
+// Version is set at build time (-ldflags "-X .../cli.Version=v1.2.3");
+// otherwise it comes from the module version `go install` records.
 var Version = "dev"
+
+func init() {
+	if Version != "dev" {
+		return
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		Version = bi.Main.Version
+	}
+}
 
 // exitError carries an exit code through cobra.
 type exitError struct {
