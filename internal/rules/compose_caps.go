@@ -11,7 +11,8 @@ import (
 var _ = register(finding.Rule{
 	ID: "DC001", Slug: "privileged-container", Title: "Service runs privileged",
 	Severity: finding.Critical, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.5"}, OWASP: []string{"D04"},
+	Equivalents: map[string][]string{"kics": {"ae5b6871-7f45-42e0-bb4c-ab300c4d2026"}},
+	Checklist:   []string{"runtime.capabilities"}, CIS: []string{"5.5"}, OWASP: []string{"D04"},
 	Rationale: "privileged: true gives the container every capability and all host devices: it is root on the host.",
 	Fix:       "Remove privileged: true and add only the specific capability or device the service needs.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    privileged: true\n"))},
@@ -81,7 +82,8 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DC004", Slug: "no-new-privileges-missing", Title: "no-new-privileges not set",
 	Severity: finding.Medium, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.26"}, OWASP: []string{"D04"},
+	Equivalents: map[string][]string{"kics": {"27fcc7d6-c49b-46e0-98f1-6c082a6a2750"}},
+	Checklist:   []string{"runtime.capabilities"}, CIS: []string{"5.26"}, OWASP: []string{"D04"},
 	Rationale: "Without no-new-privileges a setuid binary in the image can raise a process back to root.",
 	Fix:       "security_opt: [\"no-new-privileges:true\"]",
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    security_opt: [\"no-new-privileges:true\"]\n", "", 1)))},

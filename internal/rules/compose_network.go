@@ -86,7 +86,8 @@ func isProxyService(s compose.Service) bool {
 var _ = register(finding.Rule{
 	ID: "DC013", Slug: "host-namespace", Title: "Host namespace shared",
 	Severity: finding.High, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.10", "5.16", "5.17", "5.21", "5.31"}, OWASP: []string{"D03"},
+	Equivalents: map[string][]string{"kics": {"4f31dd9f-2cc3-4751-9b53-67e4af83dac0", "baa3890f-bed7-46f5-ab8f-1da8fc91c729", "8af7162d-6c98-482f-868e-0d33fb675ca8"}},
+	Checklist:   []string{"runtime.network-isolation"}, CIS: []string{"5.10", "5.16", "5.17", "5.21", "5.31"}, OWASP: []string{"D03"},
 	Rationale: "Sharing the host's network, PID, IPC, UTS or user namespace removes the isolation between container and host.",
 	Fix:       "Remove network_mode/pid/ipc/uts/userns_mode: host; use published ports and Docker networks.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    network_mode: host\n")), composeEx(svcYAML("api", hardenedService+"    pid: host\n"))},
@@ -123,7 +124,8 @@ func DockerSocket(src string) bool {
 var _ = register(finding.Rule{
 	ID: "DC014", Slug: "docker-socket-mounted", Title: "Docker socket mounted",
 	Severity: finding.Critical, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.network-isolation", "runtime.capabilities"}, CIS: []string{"5.32"}, OWASP: []string{"D04"},
+	Equivalents: map[string][]string{"kics": {"d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b"}},
+	Checklist:   []string{"runtime.network-isolation", "runtime.capabilities"}, CIS: []string{"5.32"}, OWASP: []string{"D04"},
 	Rationale: "Whoever talks to the Docker socket can start a privileged container: it is root on the host, read-only mount or not.",
 	Fix:       "Do not mount the socket; use a filtering socket proxy with only the API calls needed if a tool really requires it.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    volumes: [\"/var/run/docker.sock:/var/run/docker.sock:ro\"]\n"))},

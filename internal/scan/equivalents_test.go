@@ -50,18 +50,28 @@ type equivCase struct {
 
 func frag(s string) string { return "FROM debian:12-slim\n" + s + "\n" }
 
+// composeFile is a project holding only a compose file (KICS compose tests).
+func composeFile(s string) map[string]string { return map[string]string{"compose.yaml": s} }
+
 const (
 	hadolintSpec = "hadolint test/Hadolint/Rule/"
 	trivyRego    = "trivy-checks checks/docker/"
 	trivyData    = "trivy test/testdata/dockerfile/"
 	checkovTests = "checkov tests/dockerfile/checks/"
 	kicsQueries  = "kics assets/queries/dockerfile/"
+	kicsCompose  = "kics assets/queries/dockerCompose/"
 
 	// KICS names queries by UUID (metadata.json "id").
 	kicsPort22      = "5907595b-5b6d-4142-b173-dbb0e73fbff8" // exposing_port_22
 	kicsHealthcheck = "b03a748a-542d-44f4-bb86-9199ab4fd2d5" // healthcheck_instruction_missing
 	kicsLatest      = "f45ea400-6bbe-4501-9fc7-1c3d75c32067" // image_version_using_latest
 	kicsNotExplicit = "9efb0b2d-89c9-41a3-91ca-dcc0aec911fd" // image_version_not_explicit
+	kicsPrivileged  = "ae5b6871-7f45-42e0-bb4c-ab300c4d2026" // dockerCompose privileged_containers_enabled
+	kicsDockerSock  = "d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b" // dockerCompose docker_socket_mounted_in_container
+	kicsNoNewPrivs  = "27fcc7d6-c49b-46e0-98f1-6c082a6a2750" // dockerCompose no_new_privileges_not_set
+	kicsHostPID     = "4f31dd9f-2cc3-4751-9b53-67e4af83dac0" // dockerCompose host_namespace_is_shared
+	kicsHostIPC     = "baa3890f-bed7-46f5-ab8f-1da8fc91c729" // dockerCompose shared_host_ipc_namespace
+	kicsHostUserNS  = "8af7162d-6c98-482f-868e-0d33fb675ca8" // dockerCompose shared_host_user_namespace
 	kicsPyApp       = "RUN apk add --update py2-pip\nRUN pip install --upgrade pip\nCOPY requirements.txt /usr/src/app/\nRUN pip install --no-cache-dir -r /usr/src/app/requirements.txt\nCOPY app.py /usr/src/app/\nCOPY templates/index.html /usr/src/app/templates/\n"
 	kicsPyAppLower  = "run apk add --update py2-pip\nrun pip install --upgrade pip\ncopy requirements.txt /usr/src/app/\nrun pip install --no-cache-dir -r /usr/src/app/requirements.txt\ncopy app.py /usr/src/app/\ncopy templates/index.html /usr/src/app/templates/\n"
 )
@@ -262,6 +272,42 @@ var equivCases = []equivCase{
 	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/positive3.dockerfile", dockerfile: "FROM ubuntu:22.04 AS test\nRUN echo \"hello\"\n\nFROM positive4 \nRUN echo \"positive4\"\n\nFROM positive42\nRUN echo \"positive42\"", fires: true},
 	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/positive4.dockerfile", dockerfile: "FROM ubuntu:22.04 AS test1\nRUN echo \"depth\"\n\nFROM test1 AS test2\nRUN echo \"depth\"\n\nFROM test_fail_1\nRUN echo \"depth\"\n\nFROM test3 AS test_fail_2\nRUN echo \"depth\"\n\nFROM test2 AS test3\nRUN echo \"depth\"\n\nFROM test3 AS test_fail_1\nRUN echo \"depth\"", fires: true},
 	{tool: "kics", id: kicsNotExplicit, source: kicsQueries + "image_version_not_explicit/test/positive5.dockerfile", dockerfile: "from alpine\n" + kicsPyAppLower + "expose 5000\ncmd [\"python\", \"/usr/src/app/app.py\"] ", fires: true},
+
+	// --- KICS Docker Compose queries. Each test file is one compose.yaml;
+	// hardhull loads it with compose-go and judges every service, so a file
+	// compose-go rejects is kept with the reason as skip.
+
+	// --- KICS privileged_containers_enabled -> DC001.
+	{tool: "kics", id: kicsPrivileged, source: kicsCompose + "privileged_containers_enabled/test/negative2.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    privileged: false\n"), fires: false},
+	{tool: "kics", id: kicsPrivileged, source: kicsCompose + "privileged_containers_enabled/test/positive1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    privileged: true\n"), fires: true},
+	{tool: "kics", id: kicsPrivileged, source: kicsCompose + "privileged_containers_enabled/test/positive2.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n      ports:\n        - \"8080:8080\"\n        - \"3000:3000\"\n      privileged: true\n    cap_drop:\n      - all\n"), fires: true, skip: "privileged and ports sit under build:, which compose-go rejects (services.webapp.build additional properties 'ports' not allowed)"},
+
+	// --- KICS docker_socket_mounted_in_container -> DC014.
+	{tool: "kics", id: kicsDockerSock, source: kicsCompose + "docker_socket_mounted_in_container/test/negative1.yaml", files: composeFile("version: \"3.1\"\n\nservices:\n  service1:\n    container_name: service\n    image: notareal/image:latest\n    restart: always\n    ports:\n      - 8080:8080\n"), fires: false},
+	{tool: "kics", id: kicsDockerSock, source: kicsCompose + "docker_socket_mounted_in_container/test/positive1.yaml", files: composeFile("version: \"3.1\"\n\nservices:\n  service1:\n    container_name: service\n    image: notareal/image:latest\n    restart: always\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n    ports:\n      - 8080:8080\n"), fires: true},
+
+	// --- KICS no_new_privileges_not_set -> DC004. A bare
+	// `no-new-privileges` means true to Docker, and to both tools.
+	{tool: "kics", id: kicsNoNewPrivs, source: kicsCompose + "no_new_privileges_not_set/test/negative1.yaml", files: composeFile("version: \"2.4\"\nservices:\n  service-service-service:\n    build:\n      context: ./git-branches/\n      dockerfile: service.dockerfile\n    ports:\n      - \"6969:8080\"\n    networks:\n      - service-service-frontend\n    restart: always\n    depends_on:\n      - \"service-service-front-fpm\"\n    security_opt:\n      - no-new-privileges\n\nnetworks:\n  service-service-frontend:\n"), fires: false},
+	{tool: "kics", id: kicsNoNewPrivs, source: kicsCompose + "no_new_privileges_not_set/test/negative2.yaml", files: composeFile("version: \"3.4\"\nservices:\n  service-service-service:\n    build:\n      context: ./git-branches/\n      dockerfile: service.dockerfile\n    ports:\n      - \"6969:8080\"\n    networks:\n      - service-service-frontend\n    restart: always\n    depends_on:\n      - \"service-service-front-fpm\"\n    security_opt:\n      - no-new-privileges:true\n\nnetworks:\n  service-service-frontend:\n"), fires: false},
+	{tool: "kics", id: kicsNoNewPrivs, source: kicsCompose + "no_new_privileges_not_set/test/positive1.yaml", files: composeFile("version: \"3.4\"\nservices:\n  service-service-service:\n    build:\n      context: ./git-branches/\n      dockerfile: service.dockerfile\n    ports:\n      - \"6969:8080\"\n    networks:\n      - service-service-frontend\n    restart: always\n    security_opt:\n      - no-new-privileges:false\n    depends_on:\n      - \"service-service-front-fpm\"\n\nnetworks:\n  service-service-frontend:\n"), fires: true},
+	{tool: "kics", id: kicsNoNewPrivs, source: kicsCompose + "no_new_privileges_not_set/test/positive2.yaml", files: composeFile("version: \"3.4\"\nservices:\n  service-service-service:\n    build:\n      context: ./git-branches/\n      dockerfile: service.dockerfile\n    ports:\n      - \"6969:8080\"\n    networks:\n      - service-service-frontend\n    restart: always\n    security_opt:\n      - apparmor: false\n    depends_on:\n      - \"service-service-front-fpm\"\n\nnetworks:\n  service-service-frontend:\n"), fires: true, skip: "a security_opt item that is a map (`apparmor: false`); compose-go rejects it (security_opt.0 must be a string)"},
+
+	// --- KICS host_namespace_is_shared (pid), shared_host_ipc_namespace,
+	// shared_host_user_namespace -> DC013, which covers every namespace;
+	// no negative case shares another host namespace.
+	{tool: "kics", id: kicsHostPID, source: kicsCompose + "host_namespace_is_shared/test/negative1.yaml", files: composeFile("version: '2.1'\n\nservices:\n\n  service_name_4:\n    image: not/a-real-image:latest\n    command: [\"launch\"]\n    ports:\n      - \"8080:8080\"\n    pid: \"container:container_name_4\"\n"), fires: false},
+	{tool: "kics", id: kicsHostPID, source: kicsCompose + "host_namespace_is_shared/test/negative2.yaml", files: composeFile("version: '2.1'\n\nservices:\n\n  service_name_5:\n    image: not/a-real-image:latest\n    command: [\"launch\"]\n    ports:\n      - \"8080:8080\"\n    pid: \"container:service_name_4\"\n    \n"), fires: false},
+	{tool: "kics", id: kicsHostPID, source: kicsCompose + "host_namespace_is_shared/test/negative3.yaml", files: composeFile("version: '3'\n\nservices:\n\n  service_name_3:\n    image: not/a-real-image:latest\n    command: [\"launch\"]\n    ports:\n      - \"8080:8080\"\n"), fires: false},
+	{tool: "kics", id: kicsHostPID, source: kicsCompose + "host_namespace_is_shared/test/positive1.yaml", files: composeFile("version: '3'\n\nservices:\n\n  service_name_1:\n    image: not/a-real-image:latest\n    command: [\"launch\"]\n    ports:\n      - \"8080:8080\"\n    pid: \"host\" # Share Process ID Namespace\n"), fires: true},
+	{tool: "kics", id: kicsHostPID, source: kicsCompose + "host_namespace_is_shared/test/positive2.yaml", files: composeFile("version: \"2.4\"\nservices:\n  service_name_2:\n    build: ./\n    restart: always\n    pid: \"host\"\n    entrypoint: node /app/directory.js\n    volumes:\n      - \"./directory:/app\"\n"), fires: true},
+	{tool: "kics", id: kicsHostPID, source: kicsCompose + "host_namespace_is_shared/test/positive3.yaml", files: composeFile("version: \"3\"\n\nservices:\n  app:\n    build: app\n    ports:\n      - \"0.0.0.0:80:80\"\n\n  internal:\n      build: internal\n      pid: \"host\"\n\n"), fires: true},
+	{tool: "kics", id: kicsHostIPC, source: kicsCompose + "shared_host_ipc_namespace/test/negative1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n"), fires: false},
+	{tool: "kics", id: kicsHostIPC, source: kicsCompose + "shared_host_ipc_namespace/test/positive1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ipc: \"host\"\n"), fires: true},
+	{tool: "kics", id: kicsHostIPC, source: kicsCompose + "shared_host_ipc_namespace/test/positive2.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    ipc: \"host\"\n    cap_drop:\n      - all\n"), fires: true},
+	{tool: "kics", id: kicsHostUserNS, source: kicsCompose + "shared_host_user_namespace/test/negative1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    security_opt:\n      - apparmor:unconfined\n"), fires: false},
+	{tool: "kics", id: kicsHostUserNS, source: kicsCompose + "shared_host_user_namespace/test/negative2.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    security_opt:\n      - apparmor:unconfined\n    userns_mode: anything_but_host\n"), fires: false},
+	{tool: "kics", id: kicsHostUserNS, source: kicsCompose + "shared_host_user_namespace/test/positive1.yaml", files: composeFile("version: \"3\"\n\nservices:\n  service1:\n    image: service1:3.4\n    hostname: servicer\n    network_mode: host\n    pid: host\n    userns_mode: host\n    privileged: true\n"), fires: true},
 }
 
 // rejectedClaim is an equivalent that was considered and is not claimed,
@@ -352,7 +398,7 @@ func TestEquivalentsMatchUpstreamCases(t *testing.T) {
 				got += n[id]
 			}
 			if (got > 0) != c.fires {
-				t.Errorf("%s (claiming %s %s) fired %d times, upstream expects a finding: %v\n%s", strings.Join(ids, "+"), c.tool, c.id, got, c.fires, c.dockerfile)
+				t.Errorf("%s (claiming %s %s) fired %d times, upstream expects a finding: %v\n%v", strings.Join(ids, "+"), c.tool, c.id, got, c.fires, c.project())
 			}
 		})
 	}
