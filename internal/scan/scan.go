@@ -100,6 +100,7 @@ type scanner struct {
 	python      []fileRef
 	single      bool
 	root        string // the one directory scanned, for relative paths
+	contexts    map[string]*ctxEntry
 }
 
 type fileRef struct{ display, abs string }
@@ -348,7 +349,7 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 	p := &rules.Pass{Dockerfile: f, Final: f.Final(target), Links: u.links}
 	p.Ext.TrustedRegistries = s.opts.TrustedRegistries
 	if u.ctxDir != "" && u.abs != "" {
-		bc, err := buildctx.Open(u.ctxDir, u.abs, buildctx.Options{})
+		bc, err := s.context(u.ctxDir, u.abs)
 		if err != nil && !errors.Is(err, buildctx.ErrLimit) {
 			s.inputError(u.path, 0, fmt.Errorf("build context %s: %w", u.ctxDir, err))
 		} else {
@@ -362,6 +363,37 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 	}
 	s.addFindings(rules.Run(p, rs))
 	s.addEvidence(p.Evidences())
+}
+
+// ctxEntry is one build context, opened once however many Dockerfiles
+// share it (monorepos build many services from the repository root).
+type ctxEntry struct {
+	once sync.Once
+	bc   *buildctx.Context
+	err  error
+}
+
+// context opens a build context for a Dockerfile, reusing the walk when
+// another Dockerfile already opened the same directory with the same
+// ignore file. The Dockerfile-specific ignore file decides the key, as it
+// decides what the builder sends.
+func (s *scanner) context(dir, dockerfilePath string) (*buildctx.Context, error) {
+	key := dir + "\x00"
+	if _, err := os.Stat(dockerfilePath + ".dockerignore"); err == nil {
+		key += dockerfilePath
+	}
+	s.mu.Lock()
+	if s.contexts == nil {
+		s.contexts = map[string]*ctxEntry{}
+	}
+	e, ok := s.contexts[key]
+	if !ok {
+		e = &ctxEntry{}
+		s.contexts[key] = e
+	}
+	s.mu.Unlock()
+	e.once.Do(func() { e.bc, e.err = buildctx.Open(dir, dockerfilePath, buildctx.Options{}) })
+	return e.bc, e.err
 }
 
 func kindRules(rs []*rules.Rule, kinds ...finding.Kind) []*rules.Rule {
