@@ -335,6 +335,15 @@ var rejectedClaims = []rejectedClaim{
 	{tool: "checkov", id: "CKV_DOCKER_8", rule: "DF001",
 		reason:   "CKV_DOCKER_8 passes a Dockerfile without USER (it only looks at the last USER's value, and only the literal \"root\"); DF001 fires there",
 		evidence: equivCase{source: "checkov checkov/dockerfile/checks/RootUser.py (no USER instruction: nothing to fail)", dockerfile: "FROM debian:12-slim\nCMD [\"sleep\", \"1\"]\n", fires: false}},
+	{tool: "kics", id: "404fde2c-bc4b-4371-9747-7054132ac953", rule: "DC017",
+		reason:   "KICS reads `label:seccomp:unconfined` as seccomp disabled; Docker passes it to SELinux as a label option (ignored where SELinux is off) and keeps the default seccomp profile, so DC017 stays quiet",
+		evidence: equivCase{source: kicsCompose + "default_seccomp_profile_disabled/test/positive1.yaml", files: composeFile("version: \"3.8\"\n\nservices:\n  demo:\n    image: not/a/real/image\n    cap_add:\n      - SYS_PTRACE\n    volumes:\n      - type: volume\n        source: not-a-real-source-docker\n        target: /var/lib/docker\n    security_opt:\n      - label:seccomp:unconfined\n\nvolumes:\n  not-a-real-source-docker:\n"), fires: true}},
+	{tool: "kics", id: "698ed579-b239-4f8f-a388-baa4bcb13ef8", rule: "DC008",
+		reason:   "KICS wants a healthcheck on every service; for a service that builds, DC008 leaves the health check to that Dockerfile's HEALTHCHECK (DF019) rather than asking for it twice",
+		evidence: equivCase{source: kicsCompose + "healthcheck_not_set/test/positive1.yaml", files: composeFile("version: '2.1'\n\nservices:\n lelele-service:\n    build: lelele-apigateway/\n    image: lelele-service\n    restart: always\n    container_name: lelele\n    network_mode: \"host\"\n    hostname: localhost\n    ports:\n      - 8092:8092\n"), fires: true}},
+	{tool: "kics", id: "451d79dc-0588-476a-ad03-3c7f0320abb3", rule: "DC012",
+		reason:   "KICS counts long-syntax `published: 127.0.0.1:8080` as bound to one address; the compose spec binds an address only through host_ip, so DC012 reports all interfaces (it agrees on the other 6 cases)",
+		evidence: equivCase{source: kicsCompose + "container_traffic_not_bound_to_host_interface/test/negative4.yaml", files: composeFile("version: '3.2'\n\nservices:\n  webapp:\n    container_name: webapp\n    build: ./webapp\n    environment:\n      - ASPNETCORE_ENVIRONMENT=Development\n      - ASPNETCORE_URLS=http://0.0.0.0:80\n      - TradeUrl=http://trading.api\n    ports:\n      - target: 8000\n        published: 127.0.0.1:8080\n        protocol: tcp\n        mode: host\n    cap_drop:\n      - NET_BIND_SERVICE\n    network_mode: \"LDC\"\n"), fires: false}},
 }
 
 func (c equivCase) project() map[string]string {
