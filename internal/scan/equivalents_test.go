@@ -344,6 +344,9 @@ var rejectedClaims = []rejectedClaim{
 	{tool: "kics", id: "451d79dc-0588-476a-ad03-3c7f0320abb3", rule: "DC012",
 		reason:   "KICS counts long-syntax `published: 127.0.0.1:8080` as bound to one address; the compose spec binds an address only through host_ip, so DC012 reports all interfaces (it agrees on the other 6 cases)",
 		evidence: equivCase{source: kicsCompose + "container_traffic_not_bound_to_host_interface/test/negative4.yaml", files: composeFile("version: '3.2'\n\nservices:\n  webapp:\n    container_name: webapp\n    build: ./webapp\n    environment:\n      - ASPNETCORE_ENVIRONMENT=Development\n      - ASPNETCORE_URLS=http://0.0.0.0:80\n      - TradeUrl=http://trading.api\n    ports:\n      - target: 8000\n        published: 127.0.0.1:8080\n        protocol: tcp\n        mode: host\n    cap_drop:\n      - NET_BIND_SERVICE\n    network_mode: \"LDC\"\n"), fires: false}},
+	{tool: "kics", id: "1c1325ff-831d-43a1-973e-839ae57dfcc0", rule: "DC015",
+		reason:   "KICS treats any host path under /var (here /var/lib/backup/data) and named volumes bound by driver_opts as sensitive; DC015 names the host paths that expose the host itself (/etc, /proc, /var/lib/docker, ...) and stays quiet on an app's own data directory",
+		evidence: equivCase{source: kicsCompose + "volume_has_sensitive_host_directory/test/positive1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  db:\n    image: db\n    volumes:\n      - data-volume:/var/lib/db\n  backup:\n    image: backup-service\n    volumes:\n      - /var/lib/backup/data:/backup/data\n\nvolumes:\n  data-volume:\n"), fires: true}},
 }
 
 func (c equivCase) project() map[string]string {
