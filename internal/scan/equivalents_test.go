@@ -347,6 +347,9 @@ var rejectedClaims = []rejectedClaim{
 	{tool: "kics", id: "1c1325ff-831d-43a1-973e-839ae57dfcc0", rule: "DC015",
 		reason:   "KICS treats any host path under /var (here /var/lib/backup/data) and named volumes bound by driver_opts as sensitive; DC015 names the host paths that expose the host itself (/etc, /proc, /var/lib/docker, ...) and stays quiet on an app's own data directory",
 		evidence: equivCase{source: kicsCompose + "volume_has_sensitive_host_directory/test/positive1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  db:\n    image: db\n    volumes:\n      - data-volume:/var/lib/db\n  backup:\n    image: backup-service\n    volumes:\n      - /var/lib/backup/data:/backup/data\n\nvolumes:\n  data-volume:\n"), fires: true}},
+	{tool: "kics", id: "fd54f200-402c-4333-a5a4-36ef6709af2f", rule: "DF001",
+		reason:   "KICS passes a shipped FROM scratch stage without USER (another stage sets one); that image runs as uid 0, so DF001 fires",
+		evidence: equivCase{source: kicsQueries + "missing_user_instruction/test/negative.dockerfile", dockerfile: "FROM python:2.7\nRUN pip install Flask==0.11.1\nRUN useradd -ms /bin/bash patrick\nCOPY --chown=patrick:patrick app /app\nWORKDIR /app\nUSER patrick\nCMD [\"python\", \"app.py\"]\n\nFROM scratch\nRUN pip install Flask==0.11.1\nRUN useradd -ms /bin/bash patrick\nCOPY --chown=patrick:patrick app /app\nWORKDIR /app\nCMD [\"python\", \"app.py\"]\n", fires: false}},
 }
 
 func (c equivCase) project() map[string]string {
