@@ -90,7 +90,7 @@ func (p *planner) fixCompose(abs string, fs []finding.Finding, l *links) {
 			st.cur = snap
 			p.skipF(f, "%v", err)
 		default:
-			p.fixedF(f, "%s", describeCompose(id, svc))
+			p.fixedF(f, "%s", describeCompose(id, svc, f.Key))
 		}
 	}
 	if err := c.verify(); err != nil {
@@ -107,7 +107,7 @@ func (p *planner) fixCompose(abs string, fs []finding.Finding, l *links) {
 	c.writeEnvExample()
 }
 
-func describeCompose(id, svc string) string {
+func describeCompose(id, svc, key string) string {
 	switch id {
 	case "DC005":
 		return "service " + svc + ": read_only: true with a tmpfs for /tmp"
@@ -128,6 +128,9 @@ func describeCompose(id, svc string) string {
 	case "DC018":
 		return "service " + svc + ": secret taken from the environment"
 	case "DC019":
+		if k, ok := strings.CutPrefix(key, svc+":env:"); ok {
+			return "service " + svc + ": production value for " + k
+		}
 		return "service " + svc + ": development server flags removed from the command"
 	}
 	return "fixed"

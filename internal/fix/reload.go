@@ -177,7 +177,7 @@ func (d *dfDoc) noReload(idx int) error {
 // composeNoReload removes dev-server flags from a service's command:.
 func (c *cdoc) composeNoReload(name string, f finding.Finding) error {
 	if !strings.HasSuffix(f.Key, ":command") {
-		return errNoOp // environment debug settings: not fixed automatically
+		return c.productionEnv(name, f)
 	}
 	y, _, v, err := c.svc(name)
 	if err != nil {
@@ -275,4 +275,51 @@ func (c *cdoc) composeNoReload(name string, f finding.Finding) error {
 		return c.set([]byte(out))
 	}
 	return skipf("the command has a form this fix does not edit")
+}
+
+// productionEnv sets a debug or development environment value of a
+// service (DEBUG: "true", ENVIRONMENT=development) to its production value,
+// in the mapping or the list form, keeping the value's quoting. Values that
+// come from interpolation are the deployment's business and are skipped.
+func (c *cdoc) productionEnv(name string, f finding.Finding) error {
+	key := strings.TrimPrefix(f.Key, name+":env:")
+	y, _, v, err := c.svc(name)
+	if err != nil {
+		return err
+	}
+	ek, env := get(v, "environment")
+	if ek == nil {
+		return skipf("the environment comes from elsewhere (a merge or an extended service)")
+	}
+	flow := env.Style&yaml.FlowStyle != 0
+	switch env.Kind {
+	case yaml.MappingNode:
+		_, val := get(env, key)
+		if val == nil || val.Kind != yaml.ScalarNode {
+			return skipf("%s is not set in this file", key)
+		}
+		if strings.Contains(val.Value, "$") {
+			return skipf("%s comes from interpolation; set the production value where it is defined", key)
+		}
+		nv, ok := productionValue(key, val.Value)
+		if !ok {
+			return skipf("no production value known for %s=%s", key, val.Value)
+		}
+		return c.setScalar(y, val, nv, flow)
+	case yaml.SequenceNode:
+		it := seqHas(env, func(s string) bool { k, _, ok := strings.Cut(s, "="); return ok && strings.TrimSpace(k) == key })
+		if it == nil {
+			return skipf("%s is not set in this file", key)
+		}
+		_, old, _ := strings.Cut(it.Value, "=")
+		if strings.Contains(old, "$") {
+			return skipf("%s comes from interpolation; set the production value where it is defined", key)
+		}
+		nv, ok := productionValue(key, old)
+		if !ok {
+			return skipf("no production value known for %s=%s", key, old)
+		}
+		return c.setScalar(y, it, key+"="+nv, flow)
+	}
+	return skipf("environment has a form this fix does not edit")
 }
