@@ -83,6 +83,7 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	}
 	s.loadCompose(ctx)
 	s.runUnits()
+	s.checkIgnores()
 	s.runPython()
 	sortFindings(res.Findings)
 	return res, nil
@@ -98,6 +99,7 @@ type scanner struct {
 	unitByAbs   map[string]*unit
 	composeSets []composeSet
 	python      []fileRef
+	ignores     []fileRef
 	single      bool
 	root        string // the one directory scanned, for relative paths
 	contexts    map[string]*ctxEntry
@@ -156,7 +158,9 @@ func (s *scanner) addPath(p string) error {
 		case PythonKind:
 			s.python = append(s.python, fileRef{p, abs})
 		case IgnoreKind:
-			// Judged with the Dockerfiles whose context it governs.
+			// Judged with the Dockerfiles whose context it governs; checked
+			// on its own if none does.
+			s.ignores = append(s.ignores, fileRef{p, abs})
 		default:
 			// A file named on the command line is a Dockerfile unless its
 			// name says otherwise (Dockerfile.prod, app.df, ...).
@@ -184,7 +188,41 @@ func (s *scanner) addPath(p string) error {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.python = append(s.python, fileRef{rel(f), abs})
 	}
+	for _, f := range d.Ignores {
+		abs, _ := filepath.Abs(filepath.Join(p, f))
+		s.ignores = append(s.ignores, fileRef{rel(f), abs})
+	}
 	return nil
+}
+
+// checkIgnores reads the ignore files that no scanned Dockerfile's build
+// context used, so that a broken one is still reported with its line.
+func (s *scanner) checkIgnores() {
+	used := map[string]bool{}
+	for _, e := range s.contexts {
+		if e.bc != nil && e.bc.IgnoreFile != "" {
+			if abs, err := filepath.Abs(e.bc.IgnoreFile); err == nil {
+				used[abs] = true
+			}
+		}
+	}
+	for _, f := range s.ignores {
+		if used[f.abs] {
+			continue
+		}
+		b, err := readCapped(f.abs, buildctx.DefaultMaxIgnoreBytes)
+		if err == nil {
+			_, err = buildctx.ReadIgnore(f.display, b)
+		}
+		if err != nil {
+			var le *buildctx.LineError
+			if errors.As(err, &le) {
+				s.inputError(f.display, le.Line, le.Err)
+				continue
+			}
+			s.inputError(f.display, 0, err)
+		}
+	}
 }
 
 func (s *scanner) addUnit(display, abs, ctxDir string) *unit {
