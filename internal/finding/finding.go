@@ -168,6 +168,10 @@ type Rule struct {
 	Rationale   string
 	Fix         string
 	Bad, Good   []Example
+	// Advisory rules go beyond what their checklist items require (the
+	// seed's "best" next to its "better"): their findings make an item
+	// WARN in the checklist view, never FAIL.
+	Advisory bool
 }
 
 // Fingerprint identifies a finding across runs: rule, file (or image, or

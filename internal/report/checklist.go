@@ -56,8 +56,14 @@ func Evaluate(r *finding.Result, cat []*finding.Rule) []ItemStatus {
 				if c == it.Key {
 					fired[f.Rule.ID] = true
 					st.Findings++
-					if f.Severity > worst {
-						worst = f.Severity
+					sev := f.Severity
+					if f.Rule.Advisory && sev > finding.Info {
+						// Goes beyond what the item asks (a digest where
+						// the item asks for a pinned version): warn only.
+						sev = finding.Info
+					}
+					if sev > worst {
+						worst = sev
 					}
 				}
 			}

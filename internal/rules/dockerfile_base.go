@@ -116,7 +116,7 @@ var _ = register(finding.Rule{
 
 var _ = register(finding.Rule{
 	ID: "DF004", Slug: "base-image-not-digest-pinned", Title: "Base image not pinned by digest",
-	Severity: finding.Low, Kind: finding.KindDockerfile,
+	Severity: finding.Low, Kind: finding.KindDockerfile, Advisory: true,
 	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
 	Rationale: "Tags can be re-pushed; only a digest guarantees the bytes you reviewed are the bytes you build on.",
 	Fix:       "Append the digest: FROM image:tag@sha256:<digest> (`hardhull fix --pin` resolves it).",

@@ -39,6 +39,9 @@ func WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "\n## %s\n\n**%s** — `%s`, severity **%s**, reads %s.\n\n", r.ID, r.Title, r.Slug, r.Severity, r.Kind)
 		fmt.Fprintf(&b, "%s\n\n**Fix:** %s\n\n", r.Rationale, r.Fix)
 		fmt.Fprintf(&b, "Checklist: %s", strings.Join(r.Checklist, ", "))
+		if r.Advisory {
+			b.WriteString(" (advisory: goes beyond the item, which it marks WARN rather than FAIL)")
+		}
 		if len(r.CIS) > 0 {
 			fmt.Fprintf(&b, " · CIS Docker Benchmark: %s", strings.Join(r.CIS, ", "))
 		}
