@@ -28,7 +28,8 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DC002", Slug: "capabilities-not-dropped", Title: "Capabilities not dropped",
 	Severity: finding.Medium, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.3"}, OWASP: []string{"D04"},
+	Equivalents: map[string][]string{"kics": {"ce76b7d0-9e77-464d-b86f-c5c48e03e22d"}},
+	Checklist:   []string{"runtime.capabilities"}, CIS: []string{"5.3"}, OWASP: []string{"D04"},
 	Rationale: "Docker's default capability set (CHOWN, SETUID, NET_RAW, ...) is more than a web app needs; each one widens an escape.",
 	Fix:       "cap_drop: [ALL], then cap_add only what is needed (e.g. NET_BIND_SERVICE for ports below 1024).",
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    cap_drop: [ALL]\n", "", 1)))},
@@ -64,7 +65,8 @@ func DangerousCapability(c string) (string, finding.Severity, bool) {
 var _ = register(finding.Rule{
 	ID: "DC003", Slug: "dangerous-capability", Title: "Dangerous capability added",
 	Severity: finding.High, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.3"}, OWASP: []string{"D04"},
+	Equivalents: map[string][]string{"kics": {"ce76b7d0-9e77-464d-b86f-c5c48e03e22d"}},
+	Checklist:   []string{"runtime.capabilities"}, CIS: []string{"5.3"}, OWASP: []string{"D04"},
 	Rationale: "SYS_ADMIN, SYS_PTRACE, NET_ADMIN and friends let a process reconfigure the kernel, trace others or escape the container.",
 	Fix:       "Remove the capability; if a feature needs it, move that feature to a separate, isolated helper.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    cap_add: [SYS_ADMIN]\n"))},

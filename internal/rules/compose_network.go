@@ -86,7 +86,7 @@ func isProxyService(s compose.Service) bool {
 var _ = register(finding.Rule{
 	ID: "DC013", Slug: "host-namespace", Title: "Host namespace shared",
 	Severity: finding.High, Kind: finding.KindCompose,
-	Equivalents: map[string][]string{"kics": {"4f31dd9f-2cc3-4751-9b53-67e4af83dac0", "baa3890f-bed7-46f5-ab8f-1da8fc91c729", "8af7162d-6c98-482f-868e-0d33fb675ca8"}},
+	Equivalents: map[string][]string{"kics": {"4f31dd9f-2cc3-4751-9b53-67e4af83dac0", "baa3890f-bed7-46f5-ab8f-1da8fc91c729", "8af7162d-6c98-482f-868e-0d33fb675ca8", "071a71ff-f868-47a4-ac0b-3c59e4ab5443"}},
 	Checklist:   []string{"runtime.network-isolation"}, CIS: []string{"5.10", "5.16", "5.17", "5.21", "5.31"}, OWASP: []string{"D03"},
 	Rationale: "Sharing the host's network, PID, IPC, UTS or user namespace removes the isolation between container and host.",
 	Fix:       "Remove network_mode/pid/ipc/uts/userns_mode: host; use published ports and Docker networks.",

@@ -72,6 +72,8 @@ const (
 	kicsHostPID     = "4f31dd9f-2cc3-4751-9b53-67e4af83dac0" // dockerCompose host_namespace_is_shared
 	kicsHostIPC     = "baa3890f-bed7-46f5-ab8f-1da8fc91c729" // dockerCompose shared_host_ipc_namespace
 	kicsHostUserNS  = "8af7162d-6c98-482f-868e-0d33fb675ca8" // dockerCompose shared_host_user_namespace
+	kicsCapsOpen    = "ce76b7d0-9e77-464d-b86f-c5c48e03e22d" // dockerCompose container_capabilities_unrestricted (formerly check_cap_add_cap_drop)
+	kicsHostNet     = "071a71ff-f868-47a4-ac0b-3c59e4ab5443" // dockerCompose shared_host_network_namespace (formerly network_mode_host_exists)
 	kicsPyApp       = "RUN apk add --update py2-pip\nRUN pip install --upgrade pip\nCOPY requirements.txt /usr/src/app/\nRUN pip install --no-cache-dir -r /usr/src/app/requirements.txt\nCOPY app.py /usr/src/app/\nCOPY templates/index.html /usr/src/app/templates/\n"
 	kicsPyAppLower  = "run apk add --update py2-pip\nrun pip install --upgrade pip\ncopy requirements.txt /usr/src/app/\nrun pip install --no-cache-dir -r /usr/src/app/requirements.txt\ncopy app.py /usr/src/app/\ncopy templates/index.html /usr/src/app/templates/\n"
 )
@@ -308,6 +310,31 @@ var equivCases = []equivCase{
 	{tool: "kics", id: kicsHostUserNS, source: kicsCompose + "shared_host_user_namespace/test/negative1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    security_opt:\n      - apparmor:unconfined\n"), fires: false},
 	{tool: "kics", id: kicsHostUserNS, source: kicsCompose + "shared_host_user_namespace/test/negative2.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    security_opt:\n      - apparmor:unconfined\n    userns_mode: anything_but_host\n"), fires: false},
 	{tool: "kics", id: kicsHostUserNS, source: kicsCompose + "shared_host_user_namespace/test/positive1.yaml", files: composeFile("version: \"3\"\n\nservices:\n  service1:\n    image: service1:3.4\n    hostname: servicer\n    network_mode: host\n    pid: host\n    userns_mode: host\n    privileged: true\n"), fires: true},
+
+	// --- KICS container_capabilities_unrestricted -> DC002 + DC003. KICS
+	// fires on a service without cap_drop and on any cap_add; DC002 fires
+	// unless ALL is dropped, DC003 on a cap_add that amounts to host
+	// control. No upstream case adds a harmless capability after dropping
+	// ALL (cap_add: [NET_BIND_SERVICE], the fix DC002 recommends), where
+	// KICS would still fire and hardhull stays quiet. The query was named
+	// check_cap_add_cap_drop before, with the same id; its tests are the
+	// same services with ports nested under build, which compose-go
+	// rejects, so they are kept as skipped.
+	{tool: "kics", id: kicsCapsOpen, source: kicsCompose + "container_capabilities_unrestricted/test/negative1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    cap_drop: \n      - all\n"), fires: false},
+	{tool: "kics", id: kicsCapsOpen, source: kicsCompose + "container_capabilities_unrestricted/test/positive1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    cap_add: \n      - all\n"), fires: true},
+	{tool: "kics", id: kicsCapsOpen, source: kicsCompose + "container_capabilities_unrestricted/test/positive2.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    cap_add: \n      - all\n    cap_drop:\n      - SYS_CHROOT\n"), fires: true},
+	{tool: "kics", id: kicsCapsOpen, source: kicsCompose + "container_capabilities_unrestricted/test/positive3.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    cap_add: \n      - all\n    cap_drop:\n      - all\n"), fires: true},
+	{tool: "kics", id: kicsCapsOpen, source: kicsCompose + "container_capabilities_unrestricted/test/positive4.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n"), fires: true},
+	{tool: "kics", id: kicsCapsOpen, source: kicsCompose + "check_cap_add_cap_drop/test/negative1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n      ports:\n        - \"8080:8080\"\n        - \"3000:3000\"\n    cap_drop: \n      - all\n"), fires: false, skip: "ports sit under build:, which compose-go rejects (services.webapp.build additional properties 'ports' not allowed)"},
+	{tool: "kics", id: kicsCapsOpen, source: kicsCompose + "check_cap_add_cap_drop/test/positive1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n      ports:\n        - \"8080:8080\"\n        - \"3000:3000\"\n    cap_add: \n      - all\n"), fires: true, skip: "ports sit under build:, which compose-go rejects (services.webapp.build additional properties 'ports' not allowed)"},
+	{tool: "kics", id: kicsCapsOpen, source: kicsCompose + "check_cap_add_cap_drop/test/positive2.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n      ports:\n        - \"8080:8080\"\n        - \"3000:3000\"\n    cap_add: \n      - all\n    cap_drop:\n      - SYS_CHROOT\n"), fires: true, skip: "ports sit under build:, which compose-go rejects (services.webapp.build additional properties 'ports' not allowed)"},
+	{tool: "kics", id: kicsCapsOpen, source: kicsCompose + "check_cap_add_cap_drop/test/positive3.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n      ports:\n        - \"8080:8080\"\n        - \"3000:3000\"\n    cap_add: \n      - all\n    cap_drop:\n      - all\n"), fires: true, skip: "ports sit under build:, which compose-go rejects (services.webapp.build additional properties 'ports' not allowed)"},
+
+	// --- KICS shared_host_network_namespace -> DC013 (network_mode:
+	// host). Its negative file is not available; the same query under its
+	// former name, network_mode_host_exists, has one (network_mode: none).
+	{tool: "kics", id: kicsHostNet, source: kicsCompose + "shared_host_network_namespace/test/positive1.yaml", files: composeFile("version: '2'\n\nvolumes:\n  dhcp-leases:\n    external: false\n\nservices:\n\n  mongo: # 27017\n    image: mongo:latest\n    network_mode: \"host\"\n    privileged: true\n"), fires: true},
+	{tool: "kics", id: kicsHostNet, source: kicsCompose + "network_mode_host_exists/test/negative1.yaml", files: composeFile("version: '2'\n\nvolumes:\n  dhcp-leases:\n    external: false\n\nservices:\n\n  mongo: # 27017\n    image: mongo:latest\n    network_mode: \"none\"\n    privileged: true\n"), fires: false},
 }
 
 // rejectedClaim is an equivalent that was considered and is not claimed,
@@ -350,6 +377,21 @@ var rejectedClaims = []rejectedClaim{
 	{tool: "kics", id: "fd54f200-402c-4333-a5a4-36ef6709af2f", rule: "DF001",
 		reason:   "KICS passes a shipped FROM scratch stage without USER (another stage sets one); that image runs as uid 0, so DF001 fires",
 		evidence: equivCase{source: kicsQueries + "missing_user_instruction/test/negative.dockerfile", dockerfile: "FROM python:2.7\nRUN pip install Flask==0.11.1\nRUN useradd -ms /bin/bash patrick\nCOPY --chown=patrick:patrick app /app\nWORKDIR /app\nUSER patrick\nCMD [\"python\", \"app.py\"]\n\nFROM scratch\nRUN pip install Flask==0.11.1\nRUN useradd -ms /bin/bash patrick\nCOPY --chown=patrick:patrick app /app\nWORKDIR /app\nCMD [\"python\", \"app.py\"]\n", fires: false}},
+	{tool: "kics", id: "bb9ac4f7-e13b-423d-a010-c74a1bfbe492", rule: "DC007",
+		reason:   "memory_not_limited asks for a memory limit only; DC007 is one rule for memory, CPU and pids limits, so it fires on a KICS negative that limits memory and CPU but not pids (the same holds for cpus_not_limited and pids_limit_not_set)",
+		evidence: equivCase{source: kicsCompose + "memory_not_limited/test/negative1.yaml", files: composeFile("version: \"3.7\"\nservices:\n  zipkin:\n    image: openzipkin/zipkin\n    ports:\n      - 9411:9411\n    deploy:\n      resources:\n        limits:\n          cpus: '0.3'\n          memory: 256M\n        reservations:\n          cpus: '0.1'\n          memory: 128M\n\n"), fires: false}},
+	{tool: "kics", id: "6b610c50-99fb-4ef0-a5f3-e312fd945bc3", rule: "DC007",
+		reason:   "cpus_not_limited asks for a CPU limit only; DC007 also wants a pids limit, which this KICS negative does not set",
+		evidence: equivCase{source: kicsCompose + "cpus_not_limited/test/negative2.yaml", files: composeFile("version: \"2.4\"\n\nservices:\n  # CRYPTO\n  crypto_padding_oracle:\n    build:\n      context: \"./crypto/paddingoracle\"\n    restart: \"unless-stopped\"\n    cpus: 0.25\n    mem_limit: 512m\n    environment:\n      - NODE_ENV=production\n      - PORT=5000\n\n      - FLAG=FLAG-TOO_MANY_ERRORS_TOO_MANY_DETAILS\n    ports:\n      - 11111:5000\n"), fires: false}},
+	{tool: "kics", id: "221e0658-cb2a-44e3-b08a-db96a341d6fa", rule: "DC007",
+		reason:   "pids_limit_not_set only judges files declaring version < 3 (its negative files could not be retrieved; the query requires to_number(version) < 3), while the compose spec honours pids_limit whatever the version and DC007 wants it everywhere; DC007 also wants memory and CPU limits",
+		evidence: equivCase{source: kicsCompose + "pids_limit_not_set/query.rego (a version \"3.8\" file is not judged); service transcribed from test/positive1.yaml", files: composeFile("version: '3.8'\n\nvolumes:\n  front_build:\n\nservices:\n  auth:\n    build:\n      context: .\n      dockerfile: docker_config/Dockerfile\n    restart: on-failure\n    cpus: 0.25\n    mem_limit: 500M\n"), fires: false}},
+	{tool: "kics", id: "2fc99041-ddad-49d5-853f-e35e70a48391", rule: "DC020",
+		reason:   "KICS wants on-failure retries of exactly 5 (CIS 5.15's example value); DC020 accepts any bounded on-failure policy and unless-stopped, and fires on a missing policy or `always`, which KICS does not judge",
+		evidence: equivCase{source: kicsCompose + "restart_policy_on_failure_not_set_to_5/test/positive2.yaml", files: composeFile("version: '3.6'\n\nnetworks:\n  name_of_network:\n    name: name_of_network\n    driver: overlay\n\nservices:\n  name_of_service:\n    image: not_a_real_one\n    container_name: container1\n    build: ./\n    ports:\n      - '5002:80'\n    restart: on-failure:3\n    networks:\n      - name_of_network\n"), fires: true}},
+	{tool: "kics", id: "610e266e-6c12-4bca-9925-1ed0cd29742b", rule: "DC004",
+		reason:   "security_opt_not_set is satisfied by any security_opt entry, even apparmor:unconfined; DC004 wants no-new-privileges:true and fires there",
+		evidence: equivCase{source: kicsCompose + "security_opt_not_set/test/negative1.yaml", files: composeFile("version: \"3.9\"\n\nservices:\n  webapp:\n    build:\n      context: ./dir\n      dockerfile: Dockerfile-alternate\n      args:\n        buildno: 1\n    ports:\n      - \"8080:8080\"\n      - \"3000:3000\"\n    security_opt:\n      - apparmor:unconfined\n"), fires: false}},
 }
 
 func (c equivCase) project() map[string]string {
