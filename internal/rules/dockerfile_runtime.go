@@ -214,7 +214,7 @@ var _ = register(finding.Rule{
 	ID: "DF017", Slug: "shell-form-cmd", Title: "CMD or ENTRYPOINT in shell form",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
 	Checklist:   []string{"runtime.health-checks"},
-	Equivalents: map[string][]string{"hadolint": {"DL3025"}},
+	Equivalents: map[string][]string{"hadolint": {"DL3025"}, "kics": {"b86987e1-6397-4619-81d5-8807f2387c79"}},
 	Rationale:   "Shell form runs the app under /bin/sh -c, which does not forward SIGTERM: containers are killed instead of stopped cleanly.",
 	Fix:         "Use the exec (JSON) form: CMD [\"fastapi\", \"run\", \"app/main.py\"].",
 	Bad:         []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\nCMD python app.py\n")},
