@@ -292,7 +292,8 @@ func cacheMounts(in *dockerfile.Instruction) map[string]bool {
 var _ = register(finding.Rule{
 	ID: "DF016", Slug: "pip-cache-kept", Title: "pip install keeps its cache",
 	Severity: finding.Info, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.slim-base"},
+	Equivalents: map[string][]string{"kics": {"f2f903fb-b977-461e-98d7-b3e2185c6118"}},
+	Checklist:   []string{"build.slim-base"},
 	// Not hadolint DL3042: it treats PIP_NO_CACHE_DIR=0/false as keeping the
 	// cache, while pip disables the cache for any value.
 	Rationale: "pip's wheel cache ends up in the layer: larger images and stale artifacts.",
