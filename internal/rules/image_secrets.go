@@ -38,11 +38,10 @@ var _ = register(finding.Rule{
 	ID: "IM003", Slug: "image-secret-env", Title: "Secret in image environment",
 	Severity: finding.High, Kind: finding.KindImage,
 	Checklist: []string{"build.no-secrets", "secrets.no-hardcoded"}, CIS: []string{"4.10"}, OWASP: []string{"D06"},
-	Equivalents: map[string][]string{"dockle": {"CIS-DI-0010"}},
-	Rationale:   "Env in the image config is readable by anyone who can pull the image (`docker inspect`).",
-	Fix:         "Remove the value from the Dockerfile's ENV and inject it at run time (environment or Docker secret).",
-	Bad:         []finding.Example{imgEx(goodImage(map[string]string{"config.json": `{"config":{"User":"app","Env":["SECRET_KEY=mysecretkey123"],"Healthcheck":{"Test":["CMD","/app/health"]}}}`}))},
-	Good:        []finding.Example{imgEx(goodImage(map[string]string{"config.json": `{"config":{"User":"app","Env":["SECRET_KEY=","SECRET_KEY_FILE=/run/secrets/key"],"Healthcheck":{"Test":["CMD","/app/health"]}}}`}))},
+	Rationale: "Env in the image config is readable by anyone who can pull the image (`docker inspect`).",
+	Fix:       "Remove the value from the Dockerfile's ENV and inject it at run time (environment or Docker secret).",
+	Bad:       []finding.Example{imgEx(goodImage(map[string]string{"config.json": `{"config":{"User":"app","Env":["SECRET_KEY=mysecretkey123"],"Healthcheck":{"Test":["CMD","/app/health"]}}}`}))},
+	Good:      []finding.Example{imgEx(goodImage(map[string]string{"config.json": `{"config":{"User":"app","Env":["SECRET_KEY=","SECRET_KEY_FILE=/run/secrets/key"],"Healthcheck":{"Test":["CMD","/app/health"]}}}`}))},
 }, func(p *Pass) {
 	c := p.Ext.Image.Config
 	if c == nil {
@@ -194,9 +193,8 @@ var _ = register(finding.Rule{
 	ID: "IM006", Slug: "image-secret-file", Title: "Secret file or secret content in the image",
 	Severity: finding.High, Kind: finding.KindImage,
 	Checklist: []string{"build.no-secrets", "secrets.no-hardcoded"}, CIS: []string{"4.10"}, OWASP: []string{"D06"},
-	Equivalents: map[string][]string{"dockle": {"CIS-DI-0010"}},
-	Rationale:   "Keys and credentials in any layer, including layers whose files a later step deleted, are readable by anyone who can pull the image.",
-	Fix:         "Keep secrets out of the build context (.dockerignore) and mount them at run time; rebuild so that no layer carries them.",
+	Rationale: "Keys and credentials in any layer, including layers whose files a later step deleted, are readable by anyone who can pull the image.",
+	Fix:       "Keep secrets out of the build context (.dockerignore) and mount them at run time; rebuild so that no layer carries them.",
 	Bad: []finding.Example{
 		imgEx(goodImage(map[string]string{"layer0/root/.ssh/id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=\n-----END OPENSSH PRIVATE KEY-----\n"})),
 		imgEx(goodImage(map[string]string{"layer0/root/.npmrc": "//registry.npmjs.org/:_authToken=npm_R7mK2pQx9Lw4Zt8Vn3Bc6Hy1Jd5Fs0Ge7Ua2\n", "layer1/root/.wh..npmrc": ""})),
