@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -149,7 +150,7 @@ func (s *scanner) link(p *compose.Project, disp func(string) string) {
 		if !ok {
 			// A Dockerfile outside the scanned tree or with an unusual name.
 			if _, err := filepath.Rel(p.Dir, abs); err == nil {
-				if _, statErr := statFile(abs); statErr == nil {
+				if _, statErr := os.Stat(abs); statErr == nil {
 					u = s.addUnit(displayPath(s, abs), abs, ctxDir)
 					ok = true
 				}

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -478,9 +477,7 @@ func sortFindings(fs []finding.Finding) {
 	})
 }
 
-var _ = bytes.MinRead
 
-func statFile(p string) (os.FileInfo, error) { return os.Stat(p) }
 
 // displayPath reports a file relative to the scanned directory, or else
 // to the working directory.
