@@ -477,8 +477,6 @@ func sortFindings(fs []finding.Finding) {
 	})
 }
 
-
-
 // displayPath reports a file relative to the scanned directory, or else
 // to the working directory.
 func displayPath(s *scanner, abs string) string {
