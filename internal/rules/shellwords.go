@@ -80,7 +80,8 @@ func commands(script string) [][]string {
 // stripPrefixes drops wrappers such as sudo, env assignments and `set -x`
 // noise so that word 0 is the program.
 func stripPrefixes(cmds [][]string) [][]string {
-	for i, c := range cmds {
+	out := cmds[:0]
+	for _, c := range cmds {
 		for len(c) > 0 {
 			w := c[0]
 			if w == "sudo" || w == "exec" || w == "command" || w == "nice" || w == "time" || (strings.Contains(w, "=") && !strings.HasPrefix(w, "-") && !strings.HasPrefix(w, "=")) {
@@ -89,9 +90,12 @@ func stripPrefixes(cmds [][]string) [][]string {
 			}
 			break
 		}
-		cmds[i] = c
+		// A line of bare assignments (`A=1 B=2`) runs no program.
+		if len(c) > 0 {
+			out = append(out, c)
+		}
 	}
-	return cmds
+	return out
 }
 
 func program(cmd []string) string {

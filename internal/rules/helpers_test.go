@@ -1,0 +1,80 @@
+package rules
+
+import "testing"
+
+func TestDebugSetting(t *testing.T) {
+	for _, tc := range []struct {
+		k, v string
+		bad  bool
+	}{
+		{"DEBUG", "true", true}, {"DEBUG", "1", true}, {"DEBUG", "\"True\"", true}, {"DEBUG", "false", false},
+		{"DEBUG", "", false}, {"ENVIRONMENT", "development", true}, {"ENVIRONMENT", "production", false},
+		{"NODE_ENV", "dev", true}, {"FLASK_DEBUG", "yes", true}, {"LOG_LEVEL", "DEBUG", true},
+		{"LOG_LEVEL", "info", false}, {"DEBUG_PORT", "5678", false}, {"WERKZEUG_DEBUG_PIN", "1", false},
+	} {
+		if _, bad := DebugSetting(tc.k, tc.v); bad != tc.bad {
+			t.Errorf("DebugSetting(%q, %q) = %v, want %v", tc.k, tc.v, bad, tc.bad)
+		}
+	}
+}
+
+func TestServerReload(t *testing.T) {
+	for _, tc := range []struct {
+		cmd string
+		bad bool
+	}{
+		{`["uvicorn", "app:app", "--reload"]`, true},
+		{`uvicorn app:app --host 0.0.0.0`, false},
+		{`fastapi dev app/main.py`, true},
+		{`fastapi run app/main.py`, false},
+		{`gunicorn --debug app:app`, true},
+		{`echo --reloaded`, false},
+	} {
+		if _, bad := ServerReload(tc.cmd); bad != tc.bad {
+			t.Errorf("ServerReload(%q) = %v, want %v", tc.cmd, bad, tc.bad)
+		}
+	}
+}
+
+func TestIsRootUserAndPaths(t *testing.T) {
+	for u, want := range map[string]bool{"root": true, "0": true, "0:0": true, "root:app": true, "1000": false, "app": false, "1000:0": false, "": false, "rootless": false} {
+		if IsRootUser(u) != want {
+			t.Errorf("IsRootUser(%q) != %v", u, want)
+		}
+	}
+	for p, want := range map[string]bool{"/": true, "/etc": true, "/etc/ssl": true, "/proc/1": true, "/var/lib/docker": true, "/srv/data": false, "./data": false, "/home": true, "/var/lib/app": false} {
+		if SensitiveHostPath(p) != want {
+			t.Errorf("SensitiveHostPath(%q) != %v", p, want)
+		}
+	}
+	for p, want := range map[string]bool{"/var/run/docker.sock": true, "/run/docker.sock": true, "/run/containerd/containerd.sock": true, "/var/run/app.sock": false} {
+		if DockerSocket(p) != want {
+			t.Errorf("DockerSocket(%q) != %v", p, want)
+		}
+	}
+}
+
+// FuzzCommands: the RUN-text splitter sees arbitrary shell; it must not
+// panic, and every command it returns is non-empty.
+func FuzzCommands(f *testing.F) {
+	for _, s := range []string{
+		"apt-get update && apt-get install -y gcc \\\n make",
+		"curl -fsSL https://x | sh",
+		"echo 'unterminated",
+		"a;b|c&&d||e`f`$(g)",
+		"# comment only",
+		"\\",
+		"sudo env A=1 exec pip install x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range commands(s) {
+			if len(c) == 0 {
+				t.Fatalf("empty command from %q", s)
+			}
+			pkgInstall(c)
+			program(c)
+		}
+	})
+}
