@@ -101,7 +101,7 @@ var _ = register(finding.Rule{
 				p.Report(p.At(in), "run-flag:"+in.Key(), fmt.Sprintf("RUN passes a literal credential on the command line (%s)", secrets.Redact(m[1])))
 				continue
 			}
-			if ms, _ := secrets.ScanContent(p.Dockerfile.Path, []byte(script)); len(ms) > 0 {
+			if ms, _ := secrets.ScanText(script); len(ms) > 0 {
 				p.Report(p.At(in), "run-secret:"+ms[0].RuleID+":"+in.Key(), fmt.Sprintf("RUN contains a secret (%s: %s)", ms[0].Description, ms[0].Redacted))
 				continue
 			}

@@ -75,7 +75,7 @@ var _ = register(finding.Rule{
 			p.Report(p.imgConfigAt("Labels."+k), "label:"+k, "label "+msg)
 			continue
 		}
-		if ms, _ := secrets.ScanContent("label", []byte(k+"="+v)); len(ms) > 0 {
+		if ms, _ := secrets.ScanText(k + "=" + v); len(ms) > 0 {
 			p.Report(p.imgConfigAt("Labels."+k), "label:"+k, fmt.Sprintf("label %s holds a secret (%s: %s)", k, ms[0].Description, ms[0].Redacted))
 		}
 	}
@@ -114,7 +114,7 @@ var _ = register(finding.Rule{
 			p.Report(loc, fmt.Sprintf("history-url:%d", i), fmt.Sprintf("a build step embeds a URL with a literal password (%s)", secrets.Redact(m[1])))
 			continue
 		}
-		if ms, _ := secrets.ScanContent("history", []byte(cb)); len(ms) > 0 {
+		if ms, _ := secrets.ScanText(cb); len(ms) > 0 {
 			p.Report(loc, fmt.Sprintf("history-secret:%d", i), fmt.Sprintf("a build step contains a secret (%s: %s)", ms[0].Description, ms[0].Redacted))
 		}
 	}

@@ -45,6 +45,13 @@ func ScanContent(path string, content []byte) ([]Match, error) {
 	return Scanner{}.Scan(path, content)
 }
 
+// ScanText scans text that is not a file: a RUN command line, an image
+// label, a history entry. Without a path gitleaks skips its path
+// allowlists, which it would otherwise test once per rule per call.
+func ScanText(text string) ([]Match, error) {
+	return Scanner{}.Scan("", []byte(text))
+}
+
 var (
 	detOnce sync.Once
 	det     *detect.Detector
