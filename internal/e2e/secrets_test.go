@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hardhull/hardhull/internal/report"
 )
 
 // Seeded secret values. Each is random enough that any 8-byte window of it
@@ -93,7 +95,7 @@ func TestSecretsNeverLeave(t *testing.T) {
 		"PY004", // settings default
 	}
 	outDir := t.TempDir()
-	for _, format := range []string{"text", "json", "sarif", "markdown", "checklist"} {
+	for _, format := range report.Formats {
 		t.Run(format, func(t *testing.T) {
 			code, out, errs := hh(t, "", "scan", dir, "--format", format)
 			if code != 1 {

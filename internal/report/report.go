@@ -25,7 +25,7 @@ type Options struct {
 }
 
 // Formats lists the format names New accepts.
-var Formats = []string{"text", "json", "sarif", "markdown", "checklist"}
+var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit"}
 
 // New returns the reporter for a format name.
 func New(format string, opts Options) (Reporter, error) {
@@ -40,6 +40,8 @@ func New(format string, opts Options) (Reporter, error) {
 		return &Markdown{opts}, nil
 	case "checklist":
 		return &Checklist{opts}, nil
+	case "junit":
+		return &JUnit{opts}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"flag"
 	"os"
 	"path/filepath"
@@ -122,6 +123,7 @@ func TestGolden(t *testing.T) {
 		{"sarif", "result.sarif"},
 		{"markdown", "result.md"},
 		{"checklist", "result.checklist.txt"},
+		{"junit", "result.junit.xml"},
 	} {
 		t.Run(tt.format, func(t *testing.T) {
 			got := render(t, tt.format, opts, fixedResult())
@@ -137,6 +139,9 @@ func TestGolden(t *testing.T) {
 	})
 	t.Run("empty json", func(t *testing.T) {
 		golden(t, "empty.json", render(t, "json", opts, &finding.Result{Command: "scan"}))
+	})
+	t.Run("empty junit", func(t *testing.T) {
+		golden(t, "empty.junit.xml", render(t, "junit", opts, &finding.Result{Command: "scan"}))
 	})
 }
 
@@ -242,4 +247,26 @@ func sortedRawKeys(m map[string]json.RawMessage) []string {
 		}
 	}
 	return ks
+}
+
+// TestJUnitWellFormed: the XML parses, and the counts add up to the
+// findings and input errors of the result.
+func TestJUnitWellFormed(t *testing.T) {
+	res := fixedResult()
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(render(t, "junit", Options{}, res), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Failures != len(res.Findings) || doc.Errors != len(res.Errors) || doc.Tests != len(res.Findings)+len(res.Errors) {
+		t.Errorf("tests=%d failures=%d errors=%d for %d findings and %d errors", doc.Tests, doc.Failures, doc.Errors, len(res.Findings), len(res.Errors))
+	}
 }
