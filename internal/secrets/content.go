@@ -10,6 +10,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/rs/zerolog"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
@@ -106,7 +107,7 @@ func (s Scanner) Scan(path string, content []byte) ([]Match, error) {
 		return nil, fmt.Errorf("scan %s: %w", path, err)
 	}
 	text := string(content)
-	findings := d.Detect(detect.Fragment{Raw: text, FilePath: path})
+	findings := d.Detect(detect.Fragment{Raw: narrow(text, d), FilePath: path})
 
 	lineStarts := lineOffsets(text)
 	var out []Match
@@ -146,6 +147,104 @@ func (s Scanner) Scan(path string, content []byte) ([]Match, error) {
 		return out[i].RuleID < out[j].RuleID
 	})
 	return out, nil
+}
+
+// Narrowing: every gitleaks rule but the path-only pkcs12-file needs one
+// of its keywords in the text, yet gitleaks checks keywords per fragment,
+// so one "key" in a 200 KiB source file runs every generic regex over all
+// of it. narrow blanks the lines far from any keyword (keeping the line
+// breaks, so positions stay true) and keeps PEM blocks whole; the regexes
+// then see a fraction of a large file. Rules that span lines reach at most
+// a few lines from their keyword (a Kubernetes Secret's data), hence the
+// window.
+const (
+	narrowMin    = 8 << 10 // smaller texts are scanned as they are
+	narrowWindow = 6       // lines kept on each side of a keyword
+	maxPEMLines  = 400     // a PEM block longer than this is not a key
+)
+
+var (
+	kwOnce sync.Once
+	kwTrie *ahocorasick.Trie
+)
+
+func keywordTrie(d *detect.Detector) *ahocorasick.Trie {
+	kwOnce.Do(func() {
+		b := ahocorasick.NewTrieBuilder()
+		for kw := range d.Config.Keywords {
+			b.AddString(strings.ToLower(kw))
+		}
+		kwTrie = b.Build()
+	})
+	return kwTrie
+}
+
+func narrow(text string, d *detect.Detector) string {
+	if len(text) < narrowMin {
+		return text
+	}
+	lower := asciiLower(text)
+	offs := lineOffsets(text)
+	keep := make([]bool, len(offs))
+	mark := func(from, to int) {
+		for l := max(from, 0); l <= to && l < len(keep); l++ {
+			keep[l] = true
+		}
+	}
+	lineAt := func(pos int) int { return sort.SearchInts(offs, pos+1) - 1 }
+	for _, m := range keywordTrie(d).MatchString(lower) {
+		l := lineAt(int(m.Pos()))
+		mark(l-narrowWindow, l+narrowWindow)
+	}
+	for i := 0; i < len(offs); i++ {
+		if !strings.Contains(lineText(lower, offs, i), "-----begin") {
+			continue
+		}
+		for j := i; j < len(offs) && j-i < maxPEMLines; j++ {
+			if strings.Contains(lineText(lower, offs, j), "-----end") {
+				mark(i, j)
+				break
+			}
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(text) / 4)
+	kept := 0
+	for i := range offs {
+		line := lineText(text, offs, i)
+		if keep[i] {
+			b.WriteString(line)
+			kept++
+		}
+		if i < len(offs)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	if kept == len(offs) {
+		return text
+	}
+	return b.String()
+}
+
+// lineText is line i of s (without its newline).
+func lineText(s string, offs []int, i int) string {
+	end := len(s)
+	if i+1 < len(offs) {
+		end = offs[i+1] - 1
+	}
+	return s[offs[i]:end]
+}
+
+// asciiLower lower-cases ASCII letters only, so byte offsets stay those of
+// the original text (gitleaks' keywords are ASCII).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func max1(n int) int {
