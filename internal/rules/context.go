@@ -112,16 +112,15 @@ var _ = register(finding.Rule{
 			}
 			continue
 		}
-		if p.Ext.ReadFile == nil || scanned >= maxContentFiles || budget <= 0 || !textExts[strings.ToLower(path.Ext(c.file))] {
+		if p.Ext.FileSecrets == nil || scanned >= maxContentFiles || budget <= 0 || !textExts[strings.ToLower(path.Ext(c.file))] {
 			continue
 		}
-		b, err := p.Ext.ReadFile(c.file, maxContentFile)
-		if err != nil || len(b) == 0 {
+		ms, size, err := p.Ext.FileSecrets(c.file, maxContentFile)
+		if err != nil || size == 0 {
 			continue
 		}
 		scanned++
-		budget -= len(b)
-		ms, _ := secrets.ScanContent(c.file, b)
+		budget -= size
 		if len(ms) > 0 {
 			p.Report(p.At(c.in), "secret-content:"+c.file, fmt.Sprintf("%s brings %s into the image; line %d holds a secret (%s: %s)",
 				strings.ToUpper(c.in.Cmd), c.file, ms[0].Line, ms[0].Description, ms[0].Redacted))

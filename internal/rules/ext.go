@@ -6,6 +6,7 @@ import (
 	"github.com/hardhull/hardhull/internal/engine"
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/pyapp"
+	"github.com/hardhull/hardhull/internal/secrets"
 )
 
 // Extensions holds the artifacts of the other kinds; each family adds its
@@ -14,9 +15,12 @@ type Extensions struct {
 	// Context is the build context of the pass's Dockerfile (nil when it
 	// could not be opened, e.g. a Dockerfile read from stdin).
 	Context *buildctx.Context
-	// ReadFile reads a context file (relative path) up to max bytes; the
-	// scan front provides it so that rules stay free of I/O of their own.
-	ReadFile func(rel string, max int) ([]byte, error)
+	// FileSecrets reads a context file (relative path, at most max bytes)
+	// and scans its content for secrets, returning the matches and the
+	// bytes read. The scan front provides it, so that rules stay free of
+	// I/O, and remembers results: contexts shared by several Dockerfiles
+	// are scanned once.
+	FileSecrets func(rel string, max int) ([]secrets.Match, int, error)
 	// DisplayCtx maps a context file's path on disk to a reported path.
 	DisplayCtx func(abs string) string
 

@@ -16,6 +16,7 @@ import (
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/secrets"
 )
 
 // Options selects what Scan reads.
@@ -102,6 +103,7 @@ type scanner struct {
 	single      bool
 	root        string // the one directory scanned, for relative paths
 	contexts    map[string]*ctxEntry
+	scanned     map[string]*secretEntry
 }
 
 type fileRef struct{ display, abs string }
@@ -392,14 +394,45 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 		} else {
 			p.Ext.Context = bc
 			p.Ext.DisplayCtx = func(abs string) string { return displayPath(s, abs) }
-			p.Ext.ReadFile = func(rel string, max int) ([]byte, error) {
-				return readCapped(filepath.Join(bc.Dir, filepath.FromSlash(rel)), int64(max))
+			p.Ext.FileSecrets = func(rel string, max int) ([]secrets.Match, int, error) {
+				return s.fileSecrets(filepath.Join(bc.Dir, filepath.FromSlash(rel)), max)
 			}
 			s.count(finding.KindContext, 1)
 		}
 	}
 	s.addFindings(rules.Run(p, rs))
 	s.addEvidence(p.Evidences())
+}
+
+// secretEntry is one file's content scan, done once per run.
+type secretEntry struct {
+	once sync.Once
+	ms   []secrets.Match
+	size int
+	err  error
+}
+
+func (s *scanner) fileSecrets(abs string, max int) ([]secrets.Match, int, error) {
+	s.mu.Lock()
+	if s.scanned == nil {
+		s.scanned = map[string]*secretEntry{}
+	}
+	e, ok := s.scanned[abs]
+	if !ok {
+		e = &secretEntry{}
+		s.scanned[abs] = e
+	}
+	s.mu.Unlock()
+	e.once.Do(func() {
+		b, err := readCapped(abs, int64(max))
+		if err != nil {
+			e.err = err
+			return
+		}
+		e.size = len(b)
+		e.ms, e.err = secrets.ScanContent(displayPath(s, abs), b)
+	})
+	return e.ms, e.size, e.err
 }
 
 // ctxEntry is one build context, opened once however many Dockerfiles
