@@ -31,8 +31,9 @@ type Extensions struct {
 
 	// Python is one parsed Python source file; PythonPath is its
 	// reported path.
-	Python     *pyapp.File
-	PythonPath string
+	Python       *pyapp.File
+	PythonPath   string
+	PythonSource []byte
 
 	// TrustedRegistries is policy input: when non-empty, images must come
 	// from one of these registries (host, or host/path prefix).

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
@@ -150,6 +151,79 @@ var _ = register(finding.Rule{
 			if a, ok := c.Args[k]; ok && a.IsTrue() {
 				p.Report(p.pyAt(a.Line, a.Col), "uvicorn:"+k, fmt.Sprintf("%s(..., %s=True) starts a development server", c.Func, k))
 			}
+		}
+	}
+})
+
+// exposingCall matches the start of a statement that sends a value out of
+// the process: a response (return), standard output, or a log record.
+var exposingCall = regexp.MustCompile(`^\s*(return\b|yield\b|print\s*\(|(?:logger|logging|log|LOGGER|_logger)\.(?:debug|info|warning|warn|error|exception|critical|log)\s*\()`)
+
+// secretIdent finds an identifier that names a secret: settings.secret_key,
+// SECRET_KEY, db_password, api_token.
+var secretIdent = regexp.MustCompile(`(?i)\b[a-z_][a-z0-9_.]*(?:secret|password|passwd|token|api_?key|private_?key|credential)[a-z0-9_]*\b`)
+
+// stripStrings blanks string literals (their text is prose, not values)
+// but keeps f-string replacement fields, which are values.
+func stripStrings(line string) string {
+	var b strings.Builder
+	inStr := byte(0)
+	fstr := false
+	depth := 0
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case inStr == 0 && c == '#':
+			return b.String()
+		case inStr == 0 && (c == '"' || c == '\''):
+			inStr = c
+			fstr = i > 0 && (line[i-1] == 'f' || line[i-1] == 'F')
+		case inStr != 0 && c == '\\':
+			i++
+		case inStr != 0 && c == inStr && depth == 0:
+			inStr = 0
+		case inStr != 0 && fstr && c == '{':
+			depth++
+			b.WriteByte(' ')
+		case inStr != 0 && fstr && c == '}' && depth > 0:
+			depth--
+			b.WriteByte(' ')
+		case inStr != 0 && depth == 0:
+			// prose inside a literal: dropped
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+var _ = register(finding.Rule{
+	ID: "PY006", Slug: "secret-returned-or-logged", Title: "Secret returned in a response or written to logs",
+	Severity: finding.High, Kind: finding.KindPython,
+	Checklist: []string{"secrets.not-exposed"}, OWASP: []string{"D06", "D10"},
+	Rationale: "A secret in a response body, on stdout or in a log record leaves the container: logs are shipped, kept and read by many more people than the secret's owners.",
+	Fix:       "Never return or log secret values; log that a secret was loaded (or its name), not its content.",
+	Bad: []finding.Example{
+		pyEx("from fastapi import FastAPI\nfrom app.config import settings\n\napp = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)\n\n@app.get(\"/debug\")\ndef debug():\n    return {\"key\": settings.secret_key}\n"),
+		pyEx("import logging\nfrom fastapi import FastAPI\n\nlogger = logging.getLogger(__name__)\napp = FastAPI(openapi_url=None)\nDB_PASSWORD = \"\"\nlogger.info(f\"connecting with {DB_PASSWORD}\")\n"),
+	},
+	Good: []finding.Example{
+		pyEx("import logging\nfrom fastapi import FastAPI\n\nlogger = logging.getLogger(__name__)\napp = FastAPI(openapi_url=None)\nlogger.info(\"secret_key loaded; token refresh every %d s\", 60)\n\n@app.get(\"/health\")\ndef health():\n    return {\"status\": \"ok\", \"password_policy\": \"min 12\"}\n"),
+	},
+}, func(p *Pass) {
+	for i, line := range strings.Split(string(p.Ext.PythonSource), "\n") {
+		if !exposingCall.MatchString(line) {
+			continue
+		}
+		code := stripStrings(line)
+		if m := secretIdent.FindStringIndex(code); m != nil {
+			ident := code[m[0]:m[1]]
+			what := "returns"
+			if !strings.HasPrefix(strings.TrimSpace(line), "return") && !strings.HasPrefix(strings.TrimSpace(line), "yield") {
+				what = "writes out"
+			}
+			col := strings.Index(line, ident) + 1
+			p.Report(p.pyAt(i+1, max(col, 1)), "py-expose:"+ident, fmt.Sprintf("the app %s %s", what, ident))
 		}
 	}
 })

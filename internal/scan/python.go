@@ -32,6 +32,6 @@ func (s *scanner) runPythonSource(name string, b []byte) {
 		return
 	}
 	s.count(finding.KindPython, 1)
-	p := &rules.Pass{Ext: rules.Extensions{Python: pf, PythonPath: name}}
+	p := &rules.Pass{Ext: rules.Extensions{Python: pf, PythonPath: name, PythonSource: b}}
 	s.addFindings(rules.Run(p, kindRules(s.rules, finding.KindPython)))
 }
