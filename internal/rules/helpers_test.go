@@ -78,3 +78,25 @@ func FuzzCommands(f *testing.F) {
 		}
 	})
 }
+
+func TestStripStrings(t *testing.T) {
+	for in, want := range map[string]string{
+		`logger.info("token refreshed")`:        `logger.info()`,
+		`print(f"key={settings.secret_key}")`:   `print(f settings.secret_key )`,
+		`return {"a": 'b\'c', "d": x}  # token`: `return {: , : x}  `,
+		`x = "unterminated`:                     `x = `,
+	} {
+		if got := stripStrings(in); got != want {
+			t.Errorf("stripStrings(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzStripStrings(f *testing.F) {
+	f.Add(`print(f"{a}{{b}}" + 'c\'d') # e`)
+	f.Fuzz(func(t *testing.T, s string) {
+		if out := stripStrings(s); len(out) > len(s) {
+			t.Fatalf("output longer than input: %q -> %q", s, out)
+		}
+	})
+}
