@@ -25,7 +25,7 @@ type Options struct {
 }
 
 // Formats lists the format names New accepts.
-var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit"}
+var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit", "html"}
 
 // New returns the reporter for a format name.
 func New(format string, opts Options) (Reporter, error) {
@@ -42,6 +42,8 @@ func New(format string, opts Options) (Reporter, error) {
 		return &Checklist{opts}, nil
 	case "junit":
 		return &JUnit{opts}, nil
+	case "html":
+		return &HTML{opts}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,6 +125,7 @@ func TestGolden(t *testing.T) {
 		{"markdown", "result.md"},
 		{"checklist", "result.checklist.txt"},
 		{"junit", "result.junit.xml"},
+		{"html", "result.html"},
 	} {
 		t.Run(tt.format, func(t *testing.T) {
 			got := render(t, tt.format, opts, fixedResult())
@@ -268,5 +270,39 @@ func TestJUnitWellFormed(t *testing.T) {
 	}
 	if doc.Failures != len(res.Findings) || doc.Errors != len(res.Errors) || doc.Tests != len(res.Findings)+len(res.Errors) {
 		t.Errorf("tests=%d failures=%d errors=%d for %d findings and %d errors", doc.Tests, doc.Failures, doc.Errors, len(res.Findings), len(res.Errors))
+	}
+}
+
+// TestHTMLWellFormed: the page is well-formed markup (XHTML-style, so a
+// strict XML parser reads it), escapes what findings carry, and lists
+// every finding.
+func TestHTMLWellFormed(t *testing.T) {
+	res := fixedResult()
+	out := render(t, "html", Options{Catalogue: testCatalogue}, res)
+	body := strings.Replace(string(out), "<!DOCTYPE html>", "", 1)
+	dec := xml.NewDecoder(strings.NewReader(body))
+	dec.Strict = true
+	rows := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("not well-formed: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "span" {
+			for _, a := range se.Attr {
+				if a.Name.Local == "class" && strings.HasPrefix(a.Value, "sev ") {
+					rows++
+				}
+			}
+		}
+	}
+	if rows != len(res.Findings) {
+		t.Errorf("%d finding rows for %d findings", rows, len(res.Findings))
+	}
+	if strings.Contains(body, "<b>|</b>") {
+		t.Error("markup from a finding message was not escaped")
 	}
 }
