@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
@@ -165,4 +166,72 @@ func (s *scanner) link(p *compose.Project, disp func(string) string) {
 		}
 		s.mu.Unlock()
 	}
+}
+
+// groupCompose loads each directory's default files (base + override) as
+// one project, and every other compose variant on its own.
+func groupCompose(root string, files []string, rel func(string) string) []composeSet {
+	byDir := map[string][]string{}
+	var dirs []string
+	for _, f := range files {
+		d := filepath.Dir(f)
+		if _, ok := byDir[d]; !ok {
+			dirs = append(dirs, d)
+		}
+		byDir[d] = append(byDir[d], f)
+	}
+	sort.Strings(dirs)
+	var out []composeSet
+	for _, d := range dirs {
+		var base, over, rest []string
+		for _, f := range byDir[d] {
+			low := strings.ToLower(filepath.Base(f))
+			switch {
+			case low == "compose.yaml" || low == "compose.yml" || low == "docker-compose.yaml" || low == "docker-compose.yml":
+				base = append(base, f)
+			case strings.Contains(low, ".override."):
+				over = append(over, f)
+			default:
+				rest = append(rest, f)
+			}
+		}
+		mk := func(fs ...string) composeSet {
+			cs := composeSet{}
+			for _, f := range fs {
+				abs, _ := filepath.Abs(filepath.Join(root, f))
+				cs.files = append(cs.files, abs)
+				cs.display = append(cs.display, rel(f))
+			}
+			return cs
+		}
+		if len(base) > 0 {
+			// docker compose picks the first of its default names; the
+			// others in the same directory are audited on their own.
+			set := []string{base[0]}
+			for _, o := range over {
+				if overrideOf(o, base[0]) {
+					set = append(set, o)
+				} else {
+					rest = append(rest, o)
+				}
+			}
+			out = append(out, mk(set...))
+			for _, b := range base[1:] {
+				out = append(out, mk(b))
+			}
+		} else {
+			rest = append(rest, over...)
+		}
+		for _, r := range rest {
+			out = append(out, mk(r))
+		}
+	}
+	return out
+}
+
+func overrideOf(over, base string) bool {
+	b := strings.ToLower(filepath.Base(base))
+	ext := filepath.Ext(b)
+	return strings.EqualFold(filepath.Base(over), strings.TrimSuffix(b, ext)+".override"+ext) ||
+		strings.EqualFold(filepath.Base(over), strings.TrimSuffix(b, ext)+".override"+map[string]string{".yml": ".yaml", ".yaml": ".yml"}[ext])
 }

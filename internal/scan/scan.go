@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -16,7 +15,6 @@ import (
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
-	"github.com/hardhull/hardhull/internal/secrets"
 )
 
 // Options selects what Scan reads.
@@ -36,17 +34,6 @@ type Options struct {
 	// TrustedRegistries, when set, are the only registries images may
 	// come from (policy's trusted-registries).
 	TrustedRegistries []string
-}
-
-// unit is one Dockerfile with everything that judges it.
-type unit struct {
-	path    string // as reported
-	abs     string // on disk ("" for stdin)
-	src     []byte
-	links   []rules.Link
-	ctxDir  string
-	target  string
-	ctxOpen bool
 }
 
 // Scan runs the source audit.
@@ -234,236 +221,6 @@ func (s *scanner) addUnit(display, abs, ctxDir string) *unit {
 	s.units = append(s.units, u)
 	s.unitByAbs[abs] = u
 	return u
-}
-
-// groupCompose loads each directory's default files (base + override) as
-// one project, and every other compose variant on its own.
-func groupCompose(root string, files []string, rel func(string) string) []composeSet {
-	byDir := map[string][]string{}
-	var dirs []string
-	for _, f := range files {
-		d := filepath.Dir(f)
-		if _, ok := byDir[d]; !ok {
-			dirs = append(dirs, d)
-		}
-		byDir[d] = append(byDir[d], f)
-	}
-	sort.Strings(dirs)
-	var out []composeSet
-	for _, d := range dirs {
-		var base, over, rest []string
-		for _, f := range byDir[d] {
-			low := strings.ToLower(filepath.Base(f))
-			switch {
-			case low == "compose.yaml" || low == "compose.yml" || low == "docker-compose.yaml" || low == "docker-compose.yml":
-				base = append(base, f)
-			case strings.Contains(low, ".override."):
-				over = append(over, f)
-			default:
-				rest = append(rest, f)
-			}
-		}
-		mk := func(fs ...string) composeSet {
-			cs := composeSet{}
-			for _, f := range fs {
-				abs, _ := filepath.Abs(filepath.Join(root, f))
-				cs.files = append(cs.files, abs)
-				cs.display = append(cs.display, rel(f))
-			}
-			return cs
-		}
-		if len(base) > 0 {
-			// docker compose picks the first of its default names; the
-			// others in the same directory are audited on their own.
-			set := []string{base[0]}
-			for _, o := range over {
-				if overrideOf(o, base[0]) {
-					set = append(set, o)
-				} else {
-					rest = append(rest, o)
-				}
-			}
-			out = append(out, mk(set...))
-			for _, b := range base[1:] {
-				out = append(out, mk(b))
-			}
-		} else {
-			rest = append(rest, over...)
-		}
-		for _, r := range rest {
-			out = append(out, mk(r))
-		}
-	}
-	return out
-}
-
-func overrideOf(over, base string) bool {
-	b := strings.ToLower(filepath.Base(base))
-	ext := filepath.Ext(b)
-	return strings.EqualFold(filepath.Base(over), strings.TrimSuffix(b, ext)+".override"+ext) ||
-		strings.EqualFold(filepath.Base(over), strings.TrimSuffix(b, ext)+".override"+map[string]string{".yml": ".yaml", ".yaml": ".yml"}[ext])
-}
-
-func (s *scanner) stdin() error {
-	src, err := io.ReadAll(io.LimitReader(s.opts.Stdin, dockerfile.MaxSize+1))
-	if err != nil {
-		s.inputError("-", 0, err)
-		return nil
-	}
-	if len(src) > dockerfile.MaxSize {
-		// A cut input would be judged as if complete: refuse it, as the
-		// same file on disk is refused.
-		s.inputError("-", 0, fmt.Errorf("input larger than %d bytes", dockerfile.MaxSize))
-		return nil
-	}
-	switch s.opts.StdinKind {
-	case DockerfileKind, Unknown:
-		u := &unit{path: "-", src: src}
-		s.units = append(s.units, u)
-		s.runUnits()
-	case ComposeKind:
-		dir, err := os.MkdirTemp("", "hardhull-stdin-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		f := filepath.Join(dir, "compose.yaml")
-		if err := os.WriteFile(f, src, 0o600); err != nil {
-			return err
-		}
-		s.composeSets = append(s.composeSets, composeSet{files: []string{f}, display: []string{"-"}})
-		s.loadCompose(context.Background())
-	case PythonKind:
-		s.python = append(s.python, fileRef{display: "-"})
-		s.runPythonSource("-", src)
-	default:
-		return fmt.Errorf("--stdin-kind: unsupported kind")
-	}
-	sortFindings(s.res.Findings)
-	return nil
-}
-
-// runUnits parses every Dockerfile and runs the Dockerfile and context
-// rules over it, in parallel: files are independent.
-func (s *scanner) runUnits() {
-	dfRules := kindRules(s.rules, finding.KindDockerfile, finding.KindContext)
-	work := make(chan *unit)
-	var wg sync.WaitGroup
-	for i := 0; i < runtime.GOMAXPROCS(0); i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for u := range work {
-				s.runUnit(u, dfRules)
-			}
-		}()
-	}
-	for _, u := range s.units {
-		work <- u
-	}
-	close(work)
-	wg.Wait()
-}
-
-func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
-	src := u.src
-	if src == nil {
-		b, err := readCapped(u.abs, dockerfile.MaxSize)
-		if err != nil {
-			s.inputError(u.path, 0, err)
-			return
-		}
-		src = b
-	}
-	f, err := dockerfile.ParseBytes(u.path, src, dockerfile.Options{BuildArgs: s.opts.BuildArgs})
-	if err != nil {
-		s.inputError(u.path, 0, err)
-		return
-	}
-	s.count(finding.KindDockerfile, 1)
-	target := s.opts.Target
-	if u.target != "" {
-		target = u.target
-	}
-	p := &rules.Pass{Dockerfile: f, Final: f.Final(target), Links: u.links}
-	p.Ext.TrustedRegistries = s.opts.TrustedRegistries
-	if u.ctxDir != "" && u.abs != "" {
-		bc, err := s.context(u.ctxDir, u.abs)
-		if err != nil && !errors.Is(err, buildctx.ErrLimit) {
-			s.inputError(u.path, 0, fmt.Errorf("build context %s: %w", u.ctxDir, err))
-		} else {
-			p.Ext.Context = bc
-			p.Ext.DisplayCtx = func(abs string) string { return displayPath(s, abs) }
-			p.Ext.FileSecrets = func(rel string, max int) ([]secrets.Match, int, error) {
-				return s.fileSecrets(filepath.Join(bc.Dir, filepath.FromSlash(rel)), max)
-			}
-			s.count(finding.KindContext, 1)
-		}
-	}
-	s.addFindings(rules.Run(p, rs))
-	s.addEvidence(p.Evidences())
-}
-
-// secretEntry is one file's content scan, done once per run.
-type secretEntry struct {
-	once sync.Once
-	ms   []secrets.Match
-	size int
-	err  error
-}
-
-func (s *scanner) fileSecrets(abs string, max int) ([]secrets.Match, int, error) {
-	s.mu.Lock()
-	if s.scanned == nil {
-		s.scanned = map[string]*secretEntry{}
-	}
-	e, ok := s.scanned[abs]
-	if !ok {
-		e = &secretEntry{}
-		s.scanned[abs] = e
-	}
-	s.mu.Unlock()
-	e.once.Do(func() {
-		b, err := readCapped(abs, int64(max))
-		if err != nil {
-			e.err = err
-			return
-		}
-		e.size = len(b)
-		e.ms, e.err = secrets.ScanContent(displayPath(s, abs), b)
-	})
-	return e.ms, e.size, e.err
-}
-
-// ctxEntry is one build context, opened once however many Dockerfiles
-// share it (monorepos build many services from the repository root).
-type ctxEntry struct {
-	once sync.Once
-	bc   *buildctx.Context
-	err  error
-}
-
-// context opens a build context for a Dockerfile, reusing the walk when
-// another Dockerfile already opened the same directory with the same
-// ignore file. The Dockerfile-specific ignore file decides the key, as it
-// decides what the builder sends.
-func (s *scanner) context(dir, dockerfilePath string) (*buildctx.Context, error) {
-	key := dir + "\x00"
-	if _, err := os.Stat(dockerfilePath + ".dockerignore"); err == nil {
-		key += dockerfilePath
-	}
-	s.mu.Lock()
-	if s.contexts == nil {
-		s.contexts = map[string]*ctxEntry{}
-	}
-	e, ok := s.contexts[key]
-	if !ok {
-		e = &ctxEntry{}
-		s.contexts[key] = e
-	}
-	s.mu.Unlock()
-	e.once.Do(func() { e.bc, e.err = buildctx.Open(dir, dockerfilePath, buildctx.Options{}) })
-	return e.bc, e.err
 }
 
 func kindRules(rs []*rules.Rule, kinds ...finding.Kind) []*rules.Rule {
