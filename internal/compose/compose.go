@@ -144,9 +144,7 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 			ip2 := newInterpolator(env)
 			if proj2, err2 := p.loadModel(ctx, lenient, env, ip2, skipInclude); err2 == nil {
 				proj, err, ip = proj2, nil, ip2
-				for _, d := range dropped {
-					p.Warnings = append(p.Warnings, d)
-				}
+				p.Warnings = append(p.Warnings, dropped...)
 			}
 		}
 	}

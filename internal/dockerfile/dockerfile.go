@@ -63,16 +63,15 @@ type Stage struct {
 
 // Instruction is one instruction with its typed form from BuildKit.
 type Instruction struct {
-	Cmd       string // lower-case keyword: "run", "copy", ...
-	Line      int
-	EndLine   int
-	Original  string
-	Command   instructions.Command
-	Flags     []string
-	Heredocs  []parser.Heredoc
-	Comments  []string
-	Stage     *Stage
-	lineStart int
+	Cmd      string // lower-case keyword: "run", "copy", ...
+	Line     int
+	EndLine  int
+	Original string
+	Command  instructions.Command
+	Flags    []string
+	Heredocs []parser.Heredoc
+	Comments []string
+	Stage    *Stage
 }
 
 // Options changes how a file is resolved.

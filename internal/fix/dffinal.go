@@ -364,8 +364,7 @@ func (d *dfDoc) healthcheck(idx int, f finding.Finding) error {
 }
 
 func (d *dfDoc) stageText(s *dockerfile.Stage) string {
-	last := s.Instructions[len(s.Instructions)-1]
-	end := last.EndLine
+	var end int
 	if s.Index+1 < len(d.f.Stages) {
 		end = d.f.Stages[s.Index+1].Line - 1
 	} else {

@@ -308,10 +308,6 @@ func (p *planner) skipF(f finding.Finding, format string, a ...any) {
 	p.res.Skipped = append(p.res.Skipped, Note{Rule: f.Rule.ID, Path: f.Location.Path, Line: f.Location.Line, Text: fmt.Sprintf(format, a...), Finding: f.Message})
 }
 
-func (p *planner) fixed(rule, path string, line int, format string, a ...any) {
-	p.res.Fixed = append(p.res.Fixed, Note{Rule: rule, Path: path, Line: line, Text: fmt.Sprintf(format, a...)})
-}
-
 func (p *planner) skip(rule, path string, line int, format string, a ...any) {
 	p.res.Skipped = append(p.res.Skipped, Note{Rule: rule, Path: path, Line: line, Text: fmt.Sprintf(format, a...)})
 }

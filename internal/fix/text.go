@@ -30,14 +30,6 @@ func eolOf(src []byte) string {
 	return "\n"
 }
 
-// withEOL rewrites the "\n" endings of generated text to eol.
-func withEOL(text, eol string) string {
-	if eol == "\n" {
-		return text
-	}
-	return strings.ReplaceAll(text, "\n", eol)
-}
-
 // replaceLines replaces 1-based lines from..to (inclusive) with text, which
 // carries its own terminators. from > to inserts text before line from.
 func replaceLines(src []byte, from, to int, text string) []byte {

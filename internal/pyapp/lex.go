@@ -1,7 +1,6 @@
 package pyapp
 
 import (
-	"errors"
 	"fmt"
 )
 
@@ -50,8 +49,6 @@ type posError struct {
 }
 
 func (e *posError) Error() string { return fmt.Sprintf("%d:%d: %s", e.line, e.col, e.msg) }
-
-var errStop = errors.New("stop")
 
 type lexer struct {
 	src       []byte

@@ -39,8 +39,6 @@ func (p *Pass) ctrAt(field string) finding.Location {
 
 func (p *Pass) ins() container.InspectResponse { return p.Ext.Container.Inspect }
 
-func ctrKey(field string) string { return field }
-
 // securityOpt returns a security option's value ("no-new-privileges" alone
 // means true), accepting both ":" and "=".
 func securityOpt(opts []string, name string) (string, bool) {

@@ -17,13 +17,12 @@ import (
 
 // unit is one Dockerfile with everything that judges it.
 type unit struct {
-	path    string // as reported
-	abs     string // on disk ("" for stdin)
-	src     []byte
-	links   []rules.Link
-	ctxDir  string
-	target  string
-	ctxOpen bool
+	path   string // as reported
+	abs    string // on disk ("" for stdin)
+	src    []byte
+	links  []rules.Link
+	ctxDir string
+	target string
 }
 
 // runUnits parses every Dockerfile and runs the Dockerfile and context
