@@ -400,6 +400,8 @@ func TestErrors(t *testing.T) {
 		{"bad volume spec", "services:\n  api:\n    image: nginx\n    volumes: [\":/data\"]\n", 0, "empty section"},
 		{"extends cycle", "services:\n  a:\n    image: x\n    extends: b\n  b:\n    extends: a\n", 0, "ircular"},
 		{"duplicate key", "services:\n  api:\n    image: a\n    image: b\n", 4, "already defined at line 3"},
+		{"decode: bad duration", "services:\n  api:\n    image: x:1\n    healthcheck:\n      interval: forever\n", 5, "invalid duration"},
+		{"decode: bad port", "services:\n  api:\n    image: x:1\n    ports:\n      - \"abc:notaport\"\n", 5, "invalid containerPort"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

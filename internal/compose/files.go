@@ -297,7 +297,8 @@ func (p *Project) wrapLoadError(err error) error {
 	var path []string
 	if m := interpErrRe.FindStringSubmatch(first); m != nil {
 		path = splitKeyPath(m[1])
-	} else if m := decodeErrRe.FindStringSubmatch(first); m != nil {
+	} else if m := decodeErrRe.FindStringSubmatch(msg); m != nil {
+		// mapstructure puts the key path on a later line of its message.
 		path = append([]string{"services", m[1]}, splitKeyPath(m[2])...)
 	} else if m := additionalRe.FindStringSubmatch(first); m != nil {
 		path = append(splitKeyPath(m[1]), m[2])
@@ -312,7 +313,45 @@ func (p *Project) wrapLoadError(err error) error {
 			e.File, e.Line, e.Column = h.file, h.key.Line, h.key.Column
 		}
 	}
+	if e.Line == 0 {
+		// Some decode errors name only the offending value ("invalid
+		// containerPort: abc"): find the scalar that holds it.
+		if m := trailingValueRe.FindStringSubmatch(first); m != nil {
+			if file, n := p.findScalar(m[1]); n != nil {
+				e.File, e.Line, e.Column = file, n.Line, n.Column
+			}
+		}
+	}
 	return e
+}
+
+// trailingValueRe takes the value at the end of "invalid X: value".
+var trailingValueRe = regexp.MustCompile(`(?i)invalid [\w ]+: "?([^"\s]{1,200})"?$`)
+
+// findScalar returns the first scalar node, in file order, whose value
+// contains v.
+func (p *Project) findScalar(v string) (string, *yaml.Node) {
+	var walk func(n *yaml.Node) *yaml.Node
+	walk = func(n *yaml.Node) *yaml.Node {
+		if n == nil {
+			return nil
+		}
+		if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, v) {
+			return n
+		}
+		for _, c := range n.Content {
+			if r := walk(c); r != nil {
+				return r
+			}
+		}
+		return nil
+	}
+	for _, l := range p.layers {
+		if n := walk(l.root); n != nil {
+			return l.file, n
+		}
+	}
+	return "", nil
 }
 
 // splitKeyPath splits "services.api.ports.[]" or "services.api.ports.0".
