@@ -149,12 +149,11 @@ func (s *scanner) link(p *compose.Project, disp func(string) string) {
 		s.mu.Lock()
 		u, ok := s.unitByAbs[abs]
 		if !ok {
-			// A Dockerfile outside the scanned tree or with an unusual name.
-			if _, err := filepath.Rel(p.Dir, abs); err == nil {
-				if _, statErr := os.Stat(abs); statErr == nil {
-					u = s.addUnit(displayPath(s, abs), abs, ctxDir)
-					ok = true
-				}
+			// A Dockerfile outside the scanned tree, with an unusual name,
+			// or named only through explicit -f compose files.
+			if _, statErr := os.Stat(abs); statErr == nil {
+				u = s.addUnit(displayPath(s, abs), abs, ctxDir)
+				ok = true
 			}
 		}
 		if ok {

@@ -43,7 +43,7 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	if rs == nil {
 		rs = rules.All()
 	}
-	s := &scanner{opts: opts, res: res, rules: rs}
+	s := &scanner{opts: opts, res: res, rules: rs, unitByAbs: map[string]*unit{}}
 	if opts.Stdin != nil {
 		return res, s.stdin()
 	}
@@ -134,9 +134,6 @@ func (s *scanner) addPath(p string) error {
 	st, err := os.Stat(p)
 	if err != nil {
 		return err
-	}
-	if s.unitByAbs == nil {
-		s.unitByAbs = map[string]*unit{}
 	}
 	if !st.IsDir() {
 		abs, _ := filepath.Abs(p)

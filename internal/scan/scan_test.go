@@ -25,3 +25,35 @@ func TestOrphanIgnoreFileChecked(t *testing.T) {
 		t.Fatalf("want one error at ctx/.dockerignore:2, got %+v", res.Errors)
 	}
 }
+
+// TestExplicitComposeFilesReachTheirDockerfiles: with only -f files named,
+// the Dockerfiles their services build are still judged (and linked).
+func TestExplicitComposeFilesReachTheirDockerfiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"compose.yaml":   "services:\n  api:\n    build: ./api\n    user: \"1000:1000\"\n",
+		"api/Dockerfile": "FROM python:latest\nCMD [\"python\", \"-m\", \"http.server\"]\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Scan(context.Background(), Options{ComposeFiles: []string{filepath.Join(dir, "compose.yaml")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range res.Findings {
+		got[f.Rule.ID] = true
+	}
+	if !got["DF003"] {
+		t.Errorf("the Dockerfile built by the service was not scanned: %v", got)
+	}
+	if got["DF001"] {
+		t.Error("DF001 fired although the service runs as user 1000: the link is missing")
+	}
+}
