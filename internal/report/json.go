@@ -33,6 +33,7 @@ type jsonDoc struct {
 	Errors   []finding.InputError `json:"errors"`
 	Evidence []finding.Evidence   `json:"evidence,omitempty"`
 	Facts    map[string]any       `json:"facts,omitempty"`
+	Examined map[finding.Kind]int `json:"examined"`
 	Summary  map[string]int       `json:"summary"`
 }
 
@@ -45,7 +46,12 @@ func nonNil(s []string) []string {
 
 func (j *JSON) Report(w io.Writer, r *finding.Result) error {
 	doc := jsonDoc{Tool: "hardhull", Version: j.Version, Command: r.Command, Target: r.Target,
-		Findings: []jsonFinding{}, Errors: r.Errors, Evidence: r.Evidence, Facts: r.Facts, Summary: map[string]int{}}
+		Findings: []jsonFinding{}, Errors: r.Errors, Evidence: r.Evidence, Facts: r.Facts, Summary: map[string]int{}, Examined: map[finding.Kind]int{}}
+	for k, n := range r.Kinds {
+		if n > 0 {
+			doc.Examined[k] = n
+		}
+	}
 	if doc.Errors == nil {
 		doc.Errors = []finding.InputError{}
 	}

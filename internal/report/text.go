@@ -55,7 +55,39 @@ func (t *Text) Report(w io.Writer, r *finding.Result) error {
 		fmt.Fprintf(bw, "; %d input errors", len(r.Errors))
 	}
 	fmt.Fprintln(bw)
+	if ex := examined(r.Kinds); ex != "" {
+		fmt.Fprintf(bw, "examined: %s\n", ex)
+	} else if r.Kinds != nil && len(r.Errors) == 0 {
+		// "no findings" over nothing is not a clean bill of health.
+		fmt.Fprintln(bw, "examined: nothing (no Dockerfile, compose file, image or container found)")
+	}
 	return bw.Flush()
+}
+
+var kindNouns = []struct {
+	kind        finding.Kind
+	one, plural string
+}{
+	{finding.KindDockerfile, "Dockerfile", "Dockerfiles"},
+	{finding.KindCompose, "compose project", "compose projects"},
+	{finding.KindContext, "build context", "build contexts"},
+	{finding.KindPython, "Python file", "Python files"},
+	{finding.KindImage, "image", "images"},
+	{finding.KindContainer, "container", "containers"},
+}
+
+// examined says what the run looked at: "2 Dockerfiles, 1 compose project".
+func examined(kinds map[finding.Kind]int) string {
+	var parts []string
+	for _, k := range kindNouns {
+		switch n := kinds[k.kind]; {
+		case n == 1:
+			parts = append(parts, "1 "+k.one)
+		case n > 1:
+			parts = append(parts, fmt.Sprintf("%d %s", n, k.plural))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func writeFacts(w io.Writer, facts map[string]any) {
