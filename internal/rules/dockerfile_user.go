@@ -28,6 +28,7 @@ var _ = register(finding.Rule{
 	},
 	Good: []finding.Example{
 		dfEx("FROM python:3.12-slim\nRUN groupadd --gid 1000 app && useradd --uid 1000 --gid app app\nUSER app\n"),
+		{Files: map[string]string{"Dockerfile": "FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /app\nCMD [\"/app\"]\n"}, Note: "the base image runs as nonroot"},
 		{Files: map[string]string{
 			"Dockerfile":   "FROM python:3.12-slim\nCMD [\"python\", \"-m\", \"http.server\"]\n",
 			"compose.yaml": "services:\n  api:\n    build: .\n    user: \"1000:1000\"\n",
@@ -48,12 +49,34 @@ var _ = register(finding.Rule{
 	}
 	u := s.User()
 	switch {
+	case u == nil && NonRootBase(s.External()):
+		// The base image already runs as a non-root user and nothing
+		// switches back to root.
 	case u == nil:
 		p.Report(fromAt(p, s), "user:none", fmt.Sprintf("the final stage (%s) sets no USER, so the container runs as root", stageLabel(s.Name, s.Index)))
 	case IsRootUser(s.UserName()):
 		p.Report(p.At(u), "user:"+s.UserName(), fmt.Sprintf("the final stage switches to USER %s and never back", s.UserName()))
 	}
 })
+
+// NonRootBase reports base images published to run as a non-root user by
+// default: distroless and Chainguard nonroot variants, the unprivileged
+// nginx image, Bitnami images.
+func NonRootBase(img string) bool {
+	b, ok := parseImageRef(img)
+	if !ok {
+		return false
+	}
+	switch {
+	case strings.Contains(b.Tag, "nonroot"):
+		return true
+	case strings.HasPrefix(b.Repo, "cgr.dev/chainguard/") && !strings.Contains(b.Tag, "dev"):
+		return true // Chainguard images run as nonroot except their -dev variants
+	case b.Repo == "nginxinc/nginx-unprivileged", strings.HasPrefix(b.Repo, "bitnami/"):
+		return true
+	}
+	return false
+}
 
 func allLinksNonRoot(ls []Link) bool {
 	for _, l := range ls {
