@@ -90,6 +90,7 @@ var _ = register(finding.Rule{
 		}
 		for _, in := range s.Find("run") {
 			if in.HasSecretMount() {
+				p.Evidence("secrets.injected", p.At(in), "RUN reads a build secret from a secret mount, not from ARG or ENV")
 				continue
 			}
 			script := in.Script()
