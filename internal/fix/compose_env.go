@@ -9,15 +9,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// quoteStr writes a port as a string scalar: ports are usually quoted
-// because YAML 1.1 reads 22:22 as a number in base 60.
-func quoteStr(n *yaml.Node, v string, flow bool) string {
-	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-		return quoteLike(n, v, flow)
-	}
-	return dq(v)
-}
-
 var envNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (c *cdoc) secretToEnv(name string, f finding.Finding) error {

@@ -358,3 +358,12 @@ func (c *cdoc) portsToExpose(name string, _ finding.Finding) error {
 	pk, _ = get(v, "ports")
 	return c.set(replaceLines(c.st.cur, pk.Line, y.valueEnd(pk), ""))
 }
+
+// quoteStr writes a port as a string scalar: ports are usually quoted
+// because YAML 1.1 reads 22:22 as a number in base 60.
+func quoteStr(n *yaml.Node, v string, flow bool) string {
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		return quoteLike(n, v, flow)
+	}
+	return dq(v)
+}
