@@ -32,16 +32,7 @@ var composeFixers = map[string]composeFixer{
 }
 
 func (p *planner) fixComposeFiles(fs []finding.Finding, l *links) {
-	byFile := map[string][]finding.Finding{}
-	var files []string
-	for _, f := range fs {
-		a := p.abs(f.Location.Path)
-		if _, ok := byFile[a]; !ok {
-			files = append(files, a)
-		}
-		byFile[a] = append(byFile[a], f)
-	}
-	sort.Strings(files)
+	files, byFile := p.byFile(fs)
 	for _, a := range files {
 		p.fixCompose(a, byFile[a], l)
 	}

@@ -62,16 +62,7 @@ var inPlace = map[string]func(d *dfDoc, in *dockerfile.Instruction, f finding.Fi
 }
 
 func (p *planner) fixDockerfiles(fs []finding.Finding, l *links) {
-	byFile := map[string][]finding.Finding{}
-	var files []string
-	for _, f := range fs {
-		a := p.abs(f.Location.Path)
-		if _, ok := byFile[a]; !ok {
-			files = append(files, a)
-		}
-		byFile[a] = append(byFile[a], f)
-	}
-	sort.Strings(files)
+	files, byFile := p.byFile(fs)
 	for _, a := range files {
 		p.fixDockerfile(a, byFile[a], l)
 	}

@@ -304,6 +304,21 @@ func (p *planner) fixedF(f finding.Finding, format string, a ...any) {
 	p.res.Fixed = append(p.res.Fixed, Note{Rule: f.Rule.ID, Path: f.Location.Path, Line: f.Location.Line, Text: fmt.Sprintf(format, a...), Finding: f.Message})
 }
 
+// byFile groups findings by the absolute path of their file, files sorted.
+func (p *planner) byFile(fs []finding.Finding) ([]string, map[string][]finding.Finding) {
+	by := map[string][]finding.Finding{}
+	var files []string
+	for _, f := range fs {
+		a := p.abs(f.Location.Path)
+		if _, ok := by[a]; !ok {
+			files = append(files, a)
+		}
+		by[a] = append(by[a], f)
+	}
+	sort.Strings(files)
+	return files, by
+}
+
 func (p *planner) skipF(f finding.Finding, format string, a ...any) {
 	p.res.Skipped = append(p.res.Skipped, Note{Rule: f.Rule.ID, Path: f.Location.Path, Line: f.Location.Line, Text: fmt.Sprintf(format, a...), Finding: f.Message})
 }

@@ -98,6 +98,11 @@ func TestGolden(t *testing.T) {
 			})
 		}
 	}
+	// The bundled hardened example itself, not a copy that could drift:
+	// nothing to fix, so it must come out identical.
+	t.Run("examples/hardened-fastapi", func(t *testing.T) {
+		checkCase(t, filepath.Join("..", "..", "examples", "hardened-fastapi"), filepath.Join("testdata", "hardened-example.golden"))
+	})
 }
 
 // checkCase runs every guarantee of fix over one project: the golden diff,
