@@ -22,8 +22,8 @@ type regressionCase struct {
 	file   string // path inside the repository
 	line   int    // 0: anywhere in the file
 	rule   string
-	expect string            // "fire" or "silent"
-	sev    finding.Severity  // checked when sevSet
+	expect string           // "fire" or "silent"
+	sev    finding.Severity // checked when sevSet
 	sevSet bool
 	msg    string // substring the message must contain (fire only)
 	why    string
