@@ -14,6 +14,11 @@ type Evidence struct {
 	Checklist string   `json:"checklist"`
 	Location  Location `json:"location"`
 	Message   string   `json:"message"`
+	// Unknown marks an observation that bears on the item but cannot
+	// decide it (a value left to the deployment, such as `read_only: ${RO}`,
+	// or a base image nothing is known about): the item is UNKNOWN for
+	// that place, never PASS or FAIL on its account.
+	Unknown bool `json:"unknown,omitempty"`
 }
 
 // Result is what one command produced, before and after policy.

@@ -30,3 +30,25 @@ func TestAdvisoryFindingsWarn(t *testing.T) {
 		t.Errorf("advisory and a real violation: %s, want fail", m)
 	}
 }
+
+func TestUnknownEvidenceIsNotPass(t *testing.T) {
+	ro := &finding.Rule{ID: "DC005", Kind: finding.KindCompose, Severity: finding.Medium, Checklist: []string{"runtime.read-only"}}
+	mark := func(es ...finding.Evidence) Mark {
+		r := &finding.Result{Evidence: es, Kinds: map[finding.Kind]int{finding.KindCompose: 1}}
+		for _, st := range Evaluate(r, []*finding.Rule{ro}) {
+			if st.Item.Key == "runtime.read-only" {
+				return st.Mark
+			}
+		}
+		t.Fatal("item missing")
+		return ""
+	}
+	seen := finding.Evidence{Checklist: "runtime.read-only", Message: "service api sets read_only: true"}
+	unknown := finding.Evidence{Checklist: "runtime.read-only", Message: "service web: read_only: ${RO} is set by the deployment", Unknown: true}
+	if m := mark(seen); m != Pass {
+		t.Errorf("positive evidence: %s, want pass", m)
+	}
+	if m := mark(seen, unknown); m != Unknown {
+		t.Errorf("one service undecidable: %s, want unknown", m)
+	}
+}

@@ -88,6 +88,8 @@ func Evaluate(r *finding.Result, cat []*finding.Rule) []ItemStatus {
 			st.Mark = Fail
 		case worst == finding.Info:
 			st.Mark = Warn
+		case hasUnknown(st.Evidence):
+			st.Mark = Unknown
 		case len(st.Evidence) > 0:
 			st.Mark = Pass
 		case it.Manual != "":
@@ -102,6 +104,15 @@ func Evaluate(r *finding.Result, cat []*finding.Rule) []ItemStatus {
 		out = append(out, st)
 	}
 	return out
+}
+
+func hasUnknown(es []finding.Evidence) bool {
+	for _, e := range es {
+		if e.Unknown {
+			return true
+		}
+	}
+	return false
 }
 
 var markBox = map[Mark]string{Pass: "[x]", Fail: "[ ]", Warn: "[~]", NA: "[-]", Manual: "[?]", Unknown: "[?]"}

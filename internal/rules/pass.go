@@ -24,11 +24,22 @@ type Pass struct {
 // Evidence records a practice seen done right, for the checklist view.
 func (p *Pass) Evidence(key string, loc finding.Location, msg string) {
 	for _, e := range p.evidence {
-		if e.Checklist == key && e.Location == loc && e.Message == msg {
+		if !e.Unknown && e.Checklist == key && e.Location == loc && e.Message == msg {
 			return // several rules may notice the same thing
 		}
 	}
 	p.evidence = append(p.evidence, finding.Evidence{Checklist: key, Location: loc, Message: msg})
+}
+
+// Unknown records that the item bears on this place but cannot be decided
+// from what was examined (interpolation left unresolved, an unknown base).
+func (p *Pass) Unknown(key string, loc finding.Location, msg string) {
+	for _, e := range p.evidence {
+		if e.Unknown && e.Checklist == key && e.Location == loc && e.Message == msg {
+			return
+		}
+	}
+	p.evidence = append(p.evidence, finding.Evidence{Checklist: key, Location: loc, Message: msg, Unknown: true})
 }
 
 // Evidences returns what Run's rules recorded as positive evidence.
