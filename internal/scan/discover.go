@@ -102,15 +102,23 @@ func isDockerfileName(base string) bool {
 }
 
 func isComposeName(low string) bool {
-	for _, p := range []string{"compose", "docker-compose"} {
-		for _, ext := range []string{".yaml", ".yml"} {
-			if low == p+ext || low == p+".override"+ext {
+	for _, ext := range []string{".yaml", ".yml"} {
+		stem, ok := strings.CutSuffix(low, ext)
+		if !ok {
+			continue
+		}
+		for _, p := range []string{"compose", "docker-compose"} {
+			// compose.yaml, compose.override.yaml, docker-compose.prod.yml.
+			if stem == p || (strings.HasPrefix(stem, p+".") && len(stem) > len(p)+1) {
 				return true
 			}
-			// docker-compose.prod.yml and similar variants.
-			if strings.HasPrefix(low, p+".") && strings.HasSuffix(low, ext) {
-				return true
-			}
+		}
+		// docker-compose-<x>.yml and <x>-compose.yml.
+		if rest, ok := strings.CutPrefix(stem, "docker-compose-"); ok && rest != "" {
+			return true
+		}
+		if x, ok := strings.CutSuffix(stem, "-compose"); ok && x != "" && x != "docker" {
+			return true
 		}
 	}
 	return false

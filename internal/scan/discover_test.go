@@ -35,6 +35,17 @@ func TestClassifyDockerfileNames(t *testing.T) {
 		{".Dockerfile", Unknown},
 		{"Dockerfile.dockerignore", IgnoreKind},
 		{"compose.yaml", ComposeKind},
+		{"compose.yml", ComposeKind},
+		{"docker-compose.yml", ComposeKind},
+		{"compose.prod.yaml", ComposeKind},
+		{"docker-compose.override.yml", ComposeKind},
+		{"docker-compose-dev.yml", ComposeKind},
+		{"traefik-compose.yaml", ComposeKind},
+		{"compose..yaml", Unknown},
+		{"compose.", Unknown},
+		{"-compose.yml", Unknown},
+		{"mycompose.yml", Unknown},
+		{"compose.json", Unknown},
 		{"main.py", PythonKind},
 	} {
 		want := c.want
