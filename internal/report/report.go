@@ -26,7 +26,7 @@ type Options struct {
 }
 
 // Formats lists the format names New accepts.
-var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit", "html"}
+var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit", "html", "gitlab-codequality", "gitlab-sast"}
 
 // New returns the reporter for a format name; every format sees the
 // findings worst first.
@@ -54,6 +54,10 @@ func newFormat(format string, opts Options) (Reporter, error) {
 		return &JUnit{opts}, nil
 	case "html":
 		return &HTML{opts}, nil
+	case "gitlab-codequality", "codequality", "codeclimate":
+		return &GitLabCodeQuality{opts}, nil
+	case "gitlab-sast":
+		return &GitLabSAST{Options: opts}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
