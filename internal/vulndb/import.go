@@ -281,4 +281,3 @@ func fileSHA256(file string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
-
