@@ -82,7 +82,7 @@ var Debian = map[string]string{
 	"DEBIAN-CVE-2099-0007.json": `{"id":"DEBIAN-CVE-2099-0007","modified":"2026-11-28T10:00:00Z","upstream":["CVE-2099-0007"],
 		"summary":"linux: fixed in the base release, backports unknown",
 		"affected":[{"package":{"ecosystem":"Debian:12","name":"linux"},
-		  "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"6.1.150-1"}]}]}]}`,
+		  "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"6.12.95-1"}]}]}]}`,
 	"DEBIAN-CVE-2099-0008.json": `{"id":"DEBIAN-CVE-2099-0008","modified":"2026-11-28T10:00:00Z","upstream":["CVE-2099-0008"],
 		"summary":"openssl: Debian 11 only",
 		"affected":[{"package":{"ecosystem":"Debian:11","name":"openssl"},
