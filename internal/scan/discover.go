@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/hardhull/hardhull/internal/ciconf"
 )
 
 // skipDirs are never descended: vendored and generated trees hold other
@@ -29,10 +31,14 @@ const (
 	ComposeKind
 	IgnoreKind
 	PythonKind
+	CIKind
 )
 
 // Classify names the kind of a file by its base name.
 func Classify(path string) Kind {
+	if ciconf.FlavorOf(filepath.ToSlash(path)) != "" {
+		return CIKind
+	}
 	base := filepath.Base(path)
 	low := strings.ToLower(base)
 	switch {
@@ -72,6 +78,7 @@ type Discovered struct {
 	Compose     []string
 	Ignores     []string
 	Python      []string
+	CI          []string
 }
 
 // Discover walks root. A file root is classified on its own.
@@ -91,6 +98,8 @@ func Discover(root string) (*Discovered, error) {
 			d.Ignores = append(d.Ignores, rel)
 		case PythonKind:
 			d.Python = append(d.Python, rel)
+		case CIKind:
+			d.CI = append(d.CI, rel)
 		}
 	}
 	if !st.IsDir() {
@@ -117,7 +126,7 @@ func Discover(root string) (*Discovered, error) {
 		add(filepath.ToSlash(rel), Classify(path))
 		return nil
 	})
-	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python} {
+	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python, d.CI} {
 		sort.Strings(l)
 	}
 	return d, err
