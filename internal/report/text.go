@@ -95,6 +95,7 @@ var kindNouns = []struct {
 	{finding.KindCompose, "compose project", "compose projects"},
 	{finding.KindContext, "build context", "build contexts"},
 	{finding.KindPython, "Python file", "Python files"},
+	{finding.KindCI, "CI file", "CI files"},
 	{finding.KindImage, "image", "images"},
 	{finding.KindContainer, "container", "containers"},
 }

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hardhull/hardhull/internal/ciconf"
 	"github.com/hardhull/hardhull/internal/pathglob"
 )
 
@@ -34,10 +35,14 @@ const (
 	ComposeKind
 	IgnoreKind
 	PythonKind
+	CIKind
 )
 
 // Classify names the kind of a file by its base name.
 func Classify(path string) Kind {
+	if ciconf.FlavorOf(filepath.ToSlash(path)) != "" {
+		return CIKind
+	}
 	base := filepath.Base(path)
 	low := strings.ToLower(base)
 	switch {
@@ -130,6 +135,7 @@ type Discovered struct {
 	Compose     []string
 	Ignores     []string
 	Python      []string
+	CI          []string
 }
 
 // Filter is what the user excludes from discovery and what extra names
@@ -237,6 +243,8 @@ func DiscoverFiltered(root string, flt *Filter) (*Discovered, error) {
 			d.Ignores = append(d.Ignores, rel)
 		case PythonKind:
 			d.Python = append(d.Python, rel)
+		case CIKind:
+			d.CI = append(d.CI, rel)
 		}
 	}
 	if !st.IsDir() {
@@ -264,7 +272,7 @@ func DiscoverFiltered(root string, flt *Filter) (*Discovered, error) {
 		add(rel, flt.classify(rel, p))
 		return nil
 	})
-	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python} {
+	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python, d.CI} {
 		sort.Strings(l)
 	}
 	return d, err

@@ -78,6 +78,7 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	s.runUnits()
 	s.checkIgnores()
 	s.runPython()
+	s.runCI()
 	sortFindings(res.Findings)
 	return res, nil
 }
@@ -92,6 +93,7 @@ type scanner struct {
 	unitByAbs   map[string]*unit
 	composeSets []composeSet
 	python      []fileRef
+	ci          []fileRef
 	ignores     []fileRef
 	single      bool
 	root        string // the one directory scanned, for relative paths
@@ -148,6 +150,8 @@ func (s *scanner) addPath(p string) error {
 			s.composeSets = append(s.composeSets, composeSet{files: []string{abs}, display: []string{p}})
 		case PythonKind:
 			s.python = append(s.python, fileRef{p, abs})
+		case CIKind:
+			s.ci = append(s.ci, fileRef{p, abs})
 		case IgnoreKind:
 			// Judged with the Dockerfiles whose context it governs; checked
 			// on its own if none does.
@@ -205,6 +209,10 @@ func (s *scanner) addPath(p string) error {
 	for _, f := range d.Ignores {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.ignores = append(s.ignores, fileRef{rel(f), abs})
+	}
+	for _, f := range d.CI {
+		abs, _ := filepath.Abs(filepath.Join(p, f))
+		s.ci = append(s.ci, fileRef{rel(f), abs})
 	}
 	return nil
 }
