@@ -660,3 +660,58 @@ func BodyStart(text string) int {
 		}
 	}
 }
+
+// copiedFromImages are official images used bare in COPY --from.
+var copiedFromImages = map[string]bool{
+	"composer": true, "docker": true, "golang": true, "node": true, "python": true, "alpine": true, "busybox": true,
+	"nginx": true, "redis": true, "postgres": true, "mysql": true, "mongo": true, "ubuntu": true, "debian": true,
+	"rust": true, "gradle": true, "maven": true, "php": true, "ruby": true, "caddy": true, "traefik": true, "tini": true,
+}
+
+// ImageUse is an image pulled by an instruction other than FROM: `COPY
+// --from=<image>` or `RUN --mount=from=<image>`.
+type ImageUse struct {
+	Ref string // as written
+	In  *Instruction
+	How string // "COPY --from" or "RUN --mount"
+}
+
+// PulledImages lists the images COPY --from and RUN --mount=from= pull:
+// values that name no stage (by name or index). A bare unknown name
+// (`--from=templates`) may as well be a named build context
+// (`--build-context templates=...`) and is left out; the official images
+// commonly copied from are kept.
+func (f *File) PulledImages() []ImageUse {
+	var out []ImageUse
+	isStage := func(v string) bool {
+		for _, s := range f.Stages {
+			if s.Name != "" && strings.EqualFold(s.Name, v) || strconv.Itoa(s.Index) == v {
+				return true
+			}
+		}
+		return !strings.ContainsAny(v, "/:@.") && !copiedFromImages[strings.ToLower(v)]
+	}
+	for _, s := range f.Stages {
+		for _, in := range s.Instructions {
+			switch in.Cmd {
+			case "copy", "add":
+				if v, ok := in.Flag("from"); ok && v != "" && !isStage(v) {
+					out = append(out, ImageUse{Ref: v, In: in, How: "COPY --from"})
+				}
+			case "run":
+				for _, fl := range in.Flags {
+					m, ok := strings.CutPrefix(fl, "--mount=")
+					if !ok {
+						continue
+					}
+					for _, kv := range strings.Split(m, ",") {
+						if k, v, _ := strings.Cut(kv, "="); strings.TrimSpace(k) == "from" && v != "" && !isStage(v) {
+							out = append(out, ImageUse{Ref: v, In: in, How: "RUN --mount"})
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
