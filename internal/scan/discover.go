@@ -51,17 +51,25 @@ func Classify(path string) Kind {
 	return Unknown
 }
 
+// isComposeName is the one place compose file names are recognised:
+// compose.y(a)ml, docker-compose.y(a)ml, compose.<x>.y(a)ml,
+// docker-compose.<x>.y(a)ml, docker-compose-<x>.y(a)ml and <x>-compose.y(a)ml.
 func isComposeName(low string) bool {
-	for _, p := range []string{"compose", "docker-compose"} {
-		for _, ext := range []string{".yaml", ".yml"} {
-			if low == p+ext || low == p+".override"+ext {
-				return true
-			}
-			// docker-compose.prod.yml and similar variants.
-			if strings.HasPrefix(low, p+".") && strings.HasSuffix(low, ext) {
-				return true
-			}
+	stem, ok := strings.CutSuffix(low, ".yaml")
+	if !ok {
+		if stem, ok = strings.CutSuffix(low, ".yml"); !ok {
+			return false
 		}
+	}
+	switch {
+	case stem == "compose" || stem == "docker-compose":
+		return true
+	case strings.HasPrefix(stem, "compose.") && len(stem) > len("compose."),
+		strings.HasPrefix(stem, "docker-compose.") && len(stem) > len("docker-compose."),
+		strings.HasPrefix(stem, "docker-compose-") && len(stem) > len("docker-compose-"):
+		return true
+	case strings.HasSuffix(stem, "-compose") && len(stem) > len("-compose"):
+		return true
 	}
 	return false
 }
