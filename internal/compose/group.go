@@ -131,16 +131,37 @@ func Group(root string, files []string) []Set {
 		if len(u.fragments) == 0 {
 			continue
 		}
-	search:
+		// The nearest folder with a base that defines one of the fragment
+		// services; there, the base whose name the overlay extends
+		// (docker-compose.test.yml for docker-compose.test.override.yml)
+		// wins over the folder's default files.
+		ostem := stem(u.files[0])
 		for d := path.Dir(u.files[0]); ; d = path.Dir(d) {
+			var best *unit
+			bestLen := -1
 			for _, b := range bases[d] {
+				defines := false
 				for _, n := range u.fragments {
 					if b.names[n] {
-						u.base = b
-						b.overlays = append(b.overlays, u)
-						break search
+						defines = true
+						break
 					}
 				}
+				if !defines {
+					continue
+				}
+				l := 0
+				if bs := stem(b.files[0]); strings.HasPrefix(ostem, bs+".") || strings.HasPrefix(ostem, bs+"-") {
+					l = len(bs)
+				}
+				if l > bestLen {
+					best, bestLen = b, l
+				}
+			}
+			if best != nil {
+				u.base = best
+				best.overlays = append(best.overlays, u)
+				break
 			}
 			if d == "." || d == "/" || d == "" {
 				break
@@ -159,6 +180,16 @@ func Group(root string, files []string) []Set {
 		out = append(out, s)
 	}
 	return out
+}
+
+// stem is a file's base name without its .yml/.yaml extension.
+func stem(f string) string {
+	b := path.Base(f)
+	if s, ok := strings.CutSuffix(b, ".yaml"); ok {
+		return s
+	}
+	s, _ := strings.CutSuffix(b, ".yml")
+	return s
 }
 
 func overlaps(a, b map[string]bool) bool {

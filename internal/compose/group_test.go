@@ -63,6 +63,21 @@ func TestGroup(t *testing.T) {
 			},
 		},
 		{
+			// netbox-docker: docker-compose.test.override.yml tweaks the
+			// netbox service of docker-compose.test.yml, which the default
+			// docker-compose.yml also defines.
+			name: "an overlay goes with the base its name extends",
+			files: map[string]string{
+				"docker-compose.yml":               base,
+				"docker-compose.test.yml":          base,
+				"docker-compose.test.override.yml": "services:\n  api:\n    ports: [\"127.0.0.1:8000:8080\"]\n",
+			},
+			want: []Set{
+				{Files: []string{"docker-compose.yml"}, Base: 1},
+				{Files: []string{"docker-compose.test.yml", "docker-compose.test.override.yml"}, Base: 1},
+			},
+		},
+		{
 			name: "a folder whose compose.yaml is itself a fragment merges onto the parent",
 			files: map[string]string{
 				"compose.yaml":          base,

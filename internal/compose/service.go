@@ -28,6 +28,10 @@ func (s Service) Has(keyPath ...string) bool { return s.p.Has(s.Name, keyPath...
 // Raw returns a scalar of this service as written; see Project.Raw.
 func (s Service) Raw(keyPath ...string) (RawValue, bool) { return s.p.Raw(s.Name, keyPath...) }
 
+// RawEnvEntries returns every environment entry of every file; see
+// Project.RawEnvEntries.
+func (s Service) RawEnvEntries() []EnvEntry { return s.p.RawEnvEntries(s.Name) }
+
 // RawEnv returns the service's environment as written; see Project.RawEnv.
 func (s Service) RawEnv() map[string]RawValue { return s.p.RawEnv(s.Name) }
 
@@ -640,11 +644,12 @@ func (s Service) PortPositions(pc types.ServicePortConfig) []Position {
 				continue
 			}
 			var t, pub string
+			proto := "tcp"
 			switch it.Kind {
 			case yaml.ScalarNode:
 				v := s.p.interpolated(it.Value)
 				if i := strings.IndexByte(v, '/'); i >= 0 {
-					v = v[:i]
+					v, proto = v[:i], strings.ToLower(v[i+1:])
 				}
 				parts := strings.Split(v, ":")
 				t = parts[len(parts)-1]
@@ -658,8 +663,15 @@ func (s Service) PortPositions(pc types.ServicePortConfig) []Position {
 				if _, v := mapGet(it, "published"); resolve(v) != nil {
 					pub = s.p.interpolated(resolve(v).Value)
 				}
+				if _, v := mapGet(it, "protocol"); resolve(v) != nil {
+					proto = strings.ToLower(resolve(v).Value)
+				}
 			}
-			if portIn(target, t) && (pub == pc.Published || pc.Published != "" && portIn(pc.Published, pub)) {
+			want := strings.ToLower(pc.Protocol)
+			if want == "" {
+				want = "tcp"
+			}
+			if proto == want && portIn(target, t) && (pub == pc.Published || pc.Published != "" && portIn(pc.Published, pub)) {
 				out = append(out, Position{File: l.file, Line: item.Line, Column: item.Column})
 			}
 		}

@@ -192,7 +192,7 @@ var _ = register(finding.Rule{
 			if compose.PublishesOnAllInterfaces(pc) {
 				for _, loc := range p.portsAt(s, i, pc) {
 					p.Report(loc, svcKey(s, "admin:"+fmt.Sprint(pc.Target)),
-						fmt.Sprintf("service %s publishes the %s database console (%s) on all interfaces", s.Name, ui, portDesc(pc)))
+						fmt.Sprintf("service %s publishes the %s database console as %s on all interfaces", s.Name, ui, portDesc(pc)))
 				}
 			}
 		}

@@ -130,6 +130,9 @@ func (p *Pass) display(pos compose.Position) finding.Location {
 // 8080)", "port 5432", or an ephemeral host port.
 func portDesc(pc types.ServicePortConfig) string {
 	t := fmt.Sprint(pc.Target)
+	if pc.Protocol != "" && !strings.EqualFold(pc.Protocol, "tcp") {
+		t += "/" + strings.ToLower(pc.Protocol)
+	}
 	switch pc.Published {
 	case "":
 		return "container port " + t + " on an ephemeral host port"

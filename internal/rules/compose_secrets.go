@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -29,15 +30,13 @@ var _ = register(finding.Rule{
 	},
 }, func(p *Pass) {
 	p.eachService(func(s compose.Service) {
-		raw := s.RawEnv()
-		keys := make([]string, 0, len(raw))
-		for k := range raw {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			rv := raw[k]
-			loc := p.svcAt(s, "environment", k)
+		// Every file's entries: alternative overlays (a MySQL one and a
+		// Postgres one) each ship their own literal.
+		entries := s.RawEnvEntries()
+		sort.SliceStable(entries, func(i, j int) bool { return entries[i].Key < entries[j].Key })
+		for _, e := range entries {
+			k, rv := e.Key, e.RawValue
+			loc := p.display(rv.Pos())
 			if rv.Interpolated {
 				if d, ok := secretDefault(k, rv.Text); ok {
 					sev, what := defaultSeverity(d.value)
@@ -170,6 +169,11 @@ func secretDefault(key, text string) (envDefault, bool) {
 	return envDefault{}, false
 }
 
+var (
+	dsnPassRe = regexp.MustCompile(`(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]+)`)
+	urlPassRe = regexp.MustCompile(`://[^:/@\s]*:([^@\s]+)@`)
+)
+
 // weakDefaults are passwords anyone tries first.
 var weakDefaults = map[string]bool{
 	"admin": true, "administrator": true, "password": true, "passw0rd": true, "pass": true, "changeme": true,
@@ -182,6 +186,12 @@ var weakDefaults = map[string]bool{
 // password (medium: the deployment may set the variable), a long random
 // one is a key that has leaked with the repository (high).
 func defaultSeverity(v string) (finding.Severity, string) {
+	// A connection string is graded by the password it carries.
+	if m := dsnPassRe.FindStringSubmatch(v); m != nil {
+		v = m[1]
+	} else if m := urlPassRe.FindStringSubmatch(v); m != nil {
+		v = m[1]
+	}
 	l := strings.ToLower(v)
 	if weakDefaults[l] || len(v) < 8 || strings.Trim(l, "0123456789") == "" {
 		return finding.Medium, "a weak, well-known password"
