@@ -340,7 +340,9 @@ func TestRulesJSON(t *testing.T) {
 				t.Errorf("%s: %s = %s, want an array", id, k, r[k])
 			}
 		}
-		if len(checklist) == 0 {
+		if len(checklist) == 0 && severity != "info" {
+			// Only an informational note about how a file was read
+			// (DC027, DC031) bears on no checklist item.
 			t.Errorf("%s maps to no checklist item", id)
 		}
 		for _, c := range checklist {

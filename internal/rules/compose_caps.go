@@ -35,7 +35,7 @@ var _ = register(finding.Rule{
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    cap_drop: [ALL]\n", "", 1)))},
 	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService+"    cap_add: [NET_BIND_SERVICE]\n"))},
 }, func(p *Pass) {
-	p.eachService(func(s compose.Service) {
+	p.eachComplete(func(s compose.Service) {
 		if !s.DropsAllCapabilities() && !s.Privileged {
 			at := p.svcAt(s, "cap_drop")
 			msg := fmt.Sprintf("service %s keeps Docker's default capabilities (no cap_drop: [ALL])", s.Name)
@@ -91,7 +91,7 @@ var _ = register(finding.Rule{
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    security_opt: [\"no-new-privileges:true\"]\n", "", 1)))},
 	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService))},
 }, func(p *Pass) {
-	p.eachService(func(s compose.Service) {
+	p.eachComplete(func(s compose.Service) {
 		v, ok := s.SecurityOption("no-new-privileges")
 		if !ok || !strings.EqualFold(v, "true") {
 			p.Report(p.svcAt(s, "security_opt"), svcKey(s, "no-new-privileges"), fmt.Sprintf("service %s does not set no-new-privileges:true", s.Name))

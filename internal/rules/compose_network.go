@@ -36,14 +36,17 @@ var _ = register(finding.Rule{
 		if !s.IsDataStore() {
 			return
 		}
+		p.unresolvedPorts(s)
 		for i, pc := range s.Ports {
 			sev := finding.High
 			where := "on all interfaces"
 			if !compose.PublishesOnAllInterfaces(pc) {
 				sev, where = finding.Low, "on "+pc.HostIP
 			}
-			p.ReportSeverity(sev, p.svcAt(s, "ports", fmt.Sprint(i)), svcKey(s, "port:"+fmt.Sprint(pc.Target)),
-				fmt.Sprintf("datastore %s (%s) publishes port %d %s", s.Name, s.Image, pc.Target, where))
+			for _, loc := range p.portsAt(s, i, pc) {
+				p.ReportSeverity(sev, loc, svcKey(s, "port:"+fmt.Sprint(pc.Target)),
+					fmt.Sprintf("datastore %s (%s) publishes %s %s", s.Name, datastoreWhat(s), portDesc(pc), where))
+			}
 		}
 	})
 })
@@ -61,17 +64,31 @@ var _ = register(finding.Rule{
 		if s.IsDataStore() {
 			return // DC011 says it louder
 		}
+		p.unresolvedPorts(s)
+		loud := endpointPorts(s) // DC028 and DC029 say those louder
 		for i, pc := range s.Ports {
 			if !compose.PublishesOnAllInterfaces(pc) || isProxyService(s) && (pc.Published == "80" || pc.Published == "443" || pc.Target == 80 || pc.Target == 443) {
 				continue // a TLS proxy is the one service meant to be public
 			}
-			{
-				p.Report(p.svcAt(s, "ports", fmt.Sprint(i)), svcKey(s, "port:"+fmt.Sprint(pc.Target)),
-					fmt.Sprintf("service %s publishes port %d on all host interfaces", s.Name, pc.Target))
+			if _, ok := loud[pc.Target]; ok {
+				continue
+			}
+			for _, loc := range p.portsAt(s, i, pc) {
+				p.Report(loc, svcKey(s, "port:"+fmt.Sprint(pc.Target)),
+					fmt.Sprintf("service %s publishes %s on all host interfaces", s.Name, portDesc(pc)))
 			}
 		}
 	})
 })
+
+// datastoreWhat names what makes a service a datastore: its image as
+// written, or the image its Dockerfile starts FROM.
+func datastoreWhat(s compose.Service) string {
+	if compose.IsDataStoreImage(s.Image) || s.BuildBase() == "" {
+		return s.ImageAsWritten()
+	}
+	return "built FROM " + s.BuildBase()
+}
 
 func isProxyService(s compose.Service) bool {
 	img := strings.ToLower(s.Image)
@@ -96,6 +113,12 @@ var _ = register(finding.Rule{
 	keys := map[string]string{"network": "network_mode", "pid": "pid", "ipc": "ipc", "uts": "uts", "userns": "userns_mode"}
 	p.eachService(func(s compose.Service) {
 		for _, ns := range s.HostNamespaces() {
+			if ns == "userns" {
+				// Without userns-remap on the engine every container
+				// already runs in the host user namespace.
+				p.ReportSeverity(finding.Info, p.svcAt(s, keys[ns]), svcKey(s, "ns:"+ns), fmt.Sprintf("service %s sets userns_mode: host, which opts out of user-namespace remapping; that is the engine default unless userns-remap is enabled", s.Name))
+				continue
+			}
 			p.Report(p.svcAt(s, keys[ns]), svcKey(s, "ns:"+ns), fmt.Sprintf("service %s shares the host %s namespace", s.Name, ns))
 		}
 	})
@@ -134,7 +157,9 @@ var _ = register(finding.Rule{
 	p.eachService(func(s compose.Service) {
 		for i, v := range s.Volumes {
 			if v.Type == types.VolumeTypeBind && DockerSocket(v.Source) {
-				p.Report(p.svcAt(s, "volumes", fmt.Sprint(i)), svcKey(s, "sock"), fmt.Sprintf("service %s mounts the Docker socket %s", s.Name, v.Source))
+				for _, loc := range p.volumesAt(s, i, v) {
+					p.Report(loc, svcKey(s, "sock"), fmt.Sprintf("service %s mounts the Docker socket %s", s.Name, v.Source))
+				}
 			}
 		}
 	})
@@ -159,7 +184,9 @@ var _ = register(finding.Rule{
 			if v.ReadOnly {
 				sev, mode = finding.Medium, "read-only"
 			}
-			p.ReportSeverity(sev, p.svcAt(s, "volumes", fmt.Sprint(i)), svcKey(s, "bind:"+v.Source), fmt.Sprintf("service %s mounts host path %s %s", s.Name, v.Source, mode))
+			for _, loc := range p.volumesAt(s, i, v) {
+				p.ReportSeverity(sev, loc, svcKey(s, "bind:"+v.Source), fmt.Sprintf("service %s mounts host path %s %s", s.Name, v.Source, mode))
+			}
 		}
 	})
 })
@@ -176,7 +203,9 @@ var _ = register(finding.Rule{
 	p.eachService(func(s compose.Service) {
 		for i, v := range s.Volumes {
 			if v.Bind != nil && (v.Bind.Propagation == "shared" || v.Bind.Propagation == "rshared") {
-				p.Report(p.svcAt(s, "volumes", fmt.Sprint(i)), svcKey(s, "prop:"+v.Target), fmt.Sprintf("service %s mounts %s with %s propagation", s.Name, v.Target, v.Bind.Propagation))
+				for _, loc := range p.volumesAt(s, i, v) {
+					p.Report(loc, svcKey(s, "prop:"+v.Target), fmt.Sprintf("service %s mounts %s with %s propagation", s.Name, v.Target, v.Bind.Propagation))
+				}
 			}
 		}
 	})

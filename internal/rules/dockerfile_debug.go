@@ -47,6 +47,7 @@ func devServer(c shell.Command) (string, bool) {
 	case (prog == "next" || prog == "nuxt" || prog == "nuxi" || prog == "astro") && arg(1) == "dev",
 		prog == "ng" && arg(1) == "serve", prog == "webpack-dev-server", prog == "webpack" && arg(1) == "serve",
 		prog == "vue-cli-service" && arg(1) == "serve", prog == "react-scripts" && arg(1) == "start", prog == "nodemon",
+		prog == "ts-node-dev", prog == "gatsby" && arg(1) == "develop", prog == "jekyll" && arg(1) == "serve", prog == "hugo" && arg(1) == "server",
 		prog == "vite" && (arg(1) == "" || arg(1) == "dev" || arg(1) == "serve" || strings.HasPrefix(arg(1), "-")):
 		return fmt.Sprintf("`%s` is a development server (file watcher, unminified code)", strings.Join(v[:min(len(v), 2)], " ")), true
 	}

@@ -86,7 +86,9 @@ func Validate() error {
 		switch {
 		case r.Slug == "" || r.Title == "" || r.Rationale == "" || r.Fix == "":
 			errs = append(errs, r.ID+": slug, title, rationale and fix are required")
-		case len(r.Checklist) == 0:
+		case len(r.Checklist) == 0 && r.Severity != finding.Info:
+			// Only an informational note about how a file was read (a
+			// legacy format, a file compose never reads) may bear on no item.
 			errs = append(errs, r.ID+": maps to no checklist item")
 		case len(r.Bad) == 0 || len(r.Good) == 0:
 			errs = append(errs, r.ID+": needs at least one bad and one good example")

@@ -106,25 +106,25 @@ func isDockerfileName(base string) bool {
 	return false
 }
 
+// isComposeName is the one place compose file names are recognised:
+// compose.y(a)ml, docker-compose.y(a)ml, compose.<x>.y(a)ml,
+// docker-compose.<x>.y(a)ml, docker-compose-<x>.y(a)ml and <x>-compose.y(a)ml.
 func isComposeName(low string) bool {
-	for _, ext := range []string{".yaml", ".yml"} {
-		stem, ok := strings.CutSuffix(low, ext)
-		if !ok {
-			continue
+	stem, ok := strings.CutSuffix(low, ".yaml")
+	if !ok {
+		if stem, ok = strings.CutSuffix(low, ".yml"); !ok {
+			return false
 		}
-		for _, p := range []string{"compose", "docker-compose"} {
-			// compose.yaml, compose.override.yaml, docker-compose.prod.yml.
-			if stem == p || (strings.HasPrefix(stem, p+".") && len(stem) > len(p)+1) {
-				return true
-			}
-		}
-		// docker-compose-<x>.yml and <x>-compose.yml.
-		if rest, ok := strings.CutPrefix(stem, "docker-compose-"); ok && rest != "" {
-			return true
-		}
-		if x, ok := strings.CutSuffix(stem, "-compose"); ok && x != "" && x != "docker" {
-			return true
-		}
+	}
+	switch {
+	case stem == "compose" || stem == "docker-compose":
+		return true
+	case strings.HasPrefix(stem, "compose.") && len(stem) > len("compose."),
+		strings.HasPrefix(stem, "docker-compose.") && len(stem) > len("docker-compose."),
+		strings.HasPrefix(stem, "docker-compose-") && len(stem) > len("docker-compose-"):
+		return true
+	case strings.HasSuffix(stem, "-compose") && len(stem) > len("-compose"):
+		return true
 	}
 	return false
 }

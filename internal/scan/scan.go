@@ -106,6 +106,18 @@ type fileRef struct{ display, abs string }
 type composeSet struct {
 	files   []string // on disk
 	display []string // as reported
+	// baseFiles counts the leading files that are the base and its
+	// default override; the rest are overlays merged onto it.
+	baseFiles     int
+	shadowed      []string // default-named copies compose does not read
+	shadowDisplay []string
+	overlayErrs   []overlayErr
+}
+
+type overlayErr struct {
+	display string
+	line    int
+	err     error
 }
 
 func (s *scanner) inputError(path string, line int, err error) {
