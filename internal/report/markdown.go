@@ -44,8 +44,22 @@ func (m *Markdown) Report(w io.Writer, r *finding.Result) error {
 		}
 		fmt.Fprintln(bw)
 	}
+	writeChecklistMarkdown(bw, r, m.Catalogue)
 	if r.Suppressed > 0 {
 		fmt.Fprintf(bw, "_%d findings suppressed by policy._\n", r.Suppressed)
 	}
 	return bw.Flush()
+}
+
+// writeChecklistMarkdown renders the evaluated checklist as a table.
+func writeChecklistMarkdown(w io.Writer, r *finding.Result, cat []*finding.Rule) {
+	fmt.Fprintf(w, "#### Security checklist\n\n| Item | Verdict | Rules | Evidence |\n|---|---|---|---|\n")
+	for _, e := range ChecklistEntries(r, cat) {
+		why := strings.Join(e.Evidence, "; ")
+		if why == "" {
+			why = e.Note
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(e.Item), e.Verdict, strings.Join(e.Rules, ", "), mdCell(why))
+	}
+	fmt.Fprintf(w, "\n_CIS ids refer to %s._\n\n", finding.CISVersion)
 }

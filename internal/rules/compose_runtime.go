@@ -27,7 +27,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DC006", Slug: "read-only-without-tmpfs", Title: "Read-only root without a tmpfs for /tmp",
 	Severity: finding.Info, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.read-only"},
+	Checklist: []string{"runtime.read-only"}, OWASP: []string{"D09"},
 	Rationale: "Most runtimes write to /tmp; without a tmpfs the app fails at run time, which tempts people to drop read_only.",
 	Fix:       "tmpfs: [/tmp] next to read_only: true.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    tmpfs: [/tmp]\n", "", 1)))},
@@ -117,8 +117,8 @@ var _ = register(finding.Rule{
 
 var _ = register(finding.Rule{
 	ID: "DC020", Slug: "restart-policy", Title: "Restart policy missing or unbounded",
-	Severity: finding.Low, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.health-checks"}, CIS: []string{"5.15"}, OWASP: []string{"D07"},
+	Severity: finding.Low, Kind: finding.KindCompose, Advisory: true,
+	Checklist: []string{"runtime.resource-limits"}, CIS: []string{"5.15"}, OWASP: []string{"D07"},
 	Rationale: "Without a restart policy a crashed service stays down; `always` restarts a crash-looping container forever.",
 	Fix:       "restart: unless-stopped, or deploy.restart_policy: {condition: on-failure, max_attempts: 3}.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    restart: unless-stopped\n", "", 1))), composeEx(svcYAML("api", strings.Replace(hardenedService, "unless-stopped", "always", 1)))},
