@@ -42,9 +42,9 @@ type ItemStatus struct {
 
 // Evaluate marks every checklist item from a result and the catalogue.
 // PASS needs positive evidence that bears on the item in what was
-// examined: a finding makes it FAIL (WARN when only informational or
-// advisory), evidence that cannot decide it makes it UNKNOWN, and nothing
-// either way is N/A (MANUAL for the items no rule can decide). That no rule
+// examined: a finding makes it FAIL, evidence that cannot decide it makes
+// it UNKNOWN, informational or advisory findings alone make it WARN, and
+// nothing either way is N/A (MANUAL for the items no rule can decide). That no rule
 // fired is never, by itself, a PASS.
 func Evaluate(r *finding.Result, cat []*finding.Rule) []ItemStatus {
 	var out []ItemStatus
@@ -98,10 +98,11 @@ func Evaluate(r *finding.Result, cat []*finding.Rule) []ItemStatus {
 		switch {
 		case worst >= finding.Low:
 			st.Mark = Fail
+		case hasUnknown(st.Evidence):
+			// Undecided somewhere outranks advice beyond the item.
+			st.Mark = Unknown
 		case worst == finding.Info:
 			st.Mark = Warn
-		case hasUnknown(st.Evidence):
-			st.Mark = Unknown
 		case len(st.Evidence) > 0:
 			st.Mark = Pass
 		case it.Manual != "":

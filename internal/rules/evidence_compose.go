@@ -147,6 +147,9 @@ var _ = evidence("DC018", func(p *Pass, fired []finding.Finding) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
+		if s.Has("env_file") {
+			p.Evidence("secrets.injected", p.svcAt(s, "env_file"), fmt.Sprintf("service %s takes its environment from an env_file at run time, outside the image", s.Name))
+		}
 		named := 0
 		for _, k := range keys {
 			rv := raw[k]
@@ -184,13 +187,18 @@ var _ = evidence("DC024", func(p *Pass, fired []finding.Finding) {
 		if _, builds := s.BuildSpec(); builds || s.Image == "" {
 			return
 		}
-		if rv, interp := rawInterpolated(s, "image"); interp {
+		rv, interp := rawInterpolated(s, "image")
+		if interp && (s.Image == "" || strings.Contains(s.Image, "$")) {
 			p.Unknown("build.pinned-versions", p.svcAt(s, "image"), fmt.Sprintf("service %s: image %s is set by the deployment", s.Name, rv.Text))
 			return
 		}
 		b, ok := parseImageRef(s.Image)
 		switch {
 		case !ok:
+		case interp && b.Digest == "" && (b.Tag == "" || b.Tag == "latest"):
+			// DC024 leaves interpolated references alone; the default
+			// still ships a moving tag whenever the variable is unset.
+			p.Unknown("build.pinned-versions", p.svcAt(s, "image"), fmt.Sprintf("service %s: image %s defaults to %s, a moving tag, unless the deployment sets it", s.Name, rv.Text, s.Image))
 		case b.Digest != "":
 			p.Evidence("build.pinned-versions", p.svcAt(s, "image"), fmt.Sprintf("service %s pins image %s by digest", s.Name, s.Image))
 		case pinnedTag(b.Tag):

@@ -72,17 +72,74 @@ var _ = evidence("DF005", func(p *Pass, fired []finding.Finding) {
 	}
 	ch := p.Final.Chain()
 	root := ch[len(ch)-1]
-	img := root.Image
-	if img == "" {
-		img = root.Base
-	}
-	switch minimal, known := minimalBase(img); {
+	img := baseAsWritten(root)
+	switch minimal, known := minimalBase(root.Image); {
 	case minimal:
 		p.Evidence("build.slim-base", fromAt(p, root), fmt.Sprintf("the shipped image builds on %s, a minimal image", img))
 	case !known:
 		p.Unknown("build.slim-base", fromAt(p, root), fmt.Sprintf("the shipped image builds on %s; whether that is a minimal image is not known", img))
 	}
 })
+
+// baseAsWritten is a stage's base image as resolved, or as written when
+// build arguments leave it unresolved (never a half-expanded ":test-").
+func baseAsWritten(s *dockerfile.Stage) string {
+	if s.Image == "" || len(s.Unresolved) > 0 || strings.HasPrefix(s.Image, ":") {
+		return s.Base
+	}
+	return s.Image
+}
+
+// copiedDir returns the first source of the shipped chain's COPY/ADD from
+// the context that brings in a directory or a wildcard (as the context's
+// real file list decides, not the spelling), or "" when every source is a
+// named file.
+func copiedDir(p *Pass) (src string, missing bool) {
+	bc := p.Ext.Context
+	for _, st := range p.Final.Chain() {
+		for _, in := range st.Instructions {
+			var srcs []string
+			switch c := in.Command.(type) {
+			case *instructions.CopyCommand:
+				if c.From != "" {
+					continue
+				}
+				srcs = c.SourcePaths
+			case *instructions.AddCommand:
+				srcs = c.SourcePaths
+			default:
+				continue
+			}
+			for _, src := range srcs {
+				if isRemote(src) {
+					continue
+				}
+				clean := strings.TrimPrefix(strings.TrimPrefix(src, "./"), "/")
+				if strings.ContainsAny(src, "*?[$") || clean == "" || clean == "." {
+					return src, false
+				}
+				fs := bc.Sources(src)
+				if len(fs) == 0 {
+					return src, true // not in the context: what it is cannot be shown
+				}
+				for _, f := range fs {
+					if f != clean {
+						return src, false
+					}
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// copiedText describes what copiedDir found.
+func copiedText(src string, missing bool) string {
+	if missing {
+		return src + ", which is not in the build context (what it brings cannot be shown),"
+	}
+	return src
+}
 
 // copiesFromStage returns the first COPY --from=<stage of this file> of
 // the shipped chain.
@@ -104,9 +161,9 @@ var _ = evidence("DF007", func(p *Pass, fired []finding.Finding) {
 		return
 	}
 	ch := p.Final.Chain()
-	img := ch[len(ch)-1].Image
+	img := baseAsWritten(ch[len(ch)-1])
 	in, from := copiesFromStage(p)
-	minimal, known := minimalBase(img)
+	minimal, known := minimalBase(ch[len(ch)-1].Image)
 	switch {
 	case in == nil:
 		p.Unknown("build.multi-stage", fromAt(p, p.Final), fmt.Sprintf("single-stage build on %s: no build tools seen installed, but the build happens in the shipped image", img))
@@ -114,6 +171,10 @@ var _ = evidence("DF007", func(p *Pass, fired []finding.Finding) {
 		p.Evidence("build.multi-stage", p.At(in), fmt.Sprintf("the shipped stage copies its build from stage %s onto %s and installs no build tools", from, img))
 	case !known:
 		p.Unknown("build.multi-stage", p.At(in), fmt.Sprintf("multi-stage build onto %s, an image hardhull knows nothing about", img))
+	default:
+		// A full language image ships its compilers whatever the builder
+		// stage did; never a pass.
+		p.Unknown("build.multi-stage", p.At(in), fmt.Sprintf("multi-stage build, but the shipped stage builds on %s, a full image that keeps compilers and headers", img))
 	}
 })
 
@@ -139,7 +200,7 @@ var _ = evidence("DF008", func(p *Pass, fired []finding.Finding) {
 		}
 	}
 	if len(fired) == 0 && n > 0 {
-		msg := fmt.Sprintf("no secret value in the %s of %s", plural(n, "ENV and ARG key"), p.Dockerfile.Path)
+		msg := fmt.Sprintf("no secret value in the ENV and ARG keys of %s (%d)", p.Dockerfile.Path, n)
 		p.Evidence("build.no-secrets", fromAt(p, p.Dockerfile.Stages[0]), msg)
 		p.Evidence("secrets.no-hardcoded", fromAt(p, p.Dockerfile.Stages[0]), msg)
 	}
@@ -151,7 +212,7 @@ var _ = evidence("DF009", func(p *Pass, fired []finding.Finding) {
 		n += len(s.Find("run"))
 	}
 	if len(fired) == 0 && n > 0 {
-		msg := fmt.Sprintf("no credential in the %s of %s", plural(n, "RUN instruction"), p.Dockerfile.Path)
+		msg := fmt.Sprintf("no credential in the RUN instructions of %s (%d)", p.Dockerfile.Path, n)
 		p.Evidence("build.no-secrets", fromAt(p, p.Dockerfile.Stages[0]), msg)
 		p.Evidence("secrets.no-hardcoded", fromAt(p, p.Dockerfile.Stages[0]), msg)
 	}
@@ -208,8 +269,10 @@ var _ = evidence("DI002", func(p *Pass, fired []finding.Finding) {
 		return
 	}
 	if bc.IgnoreFile == "" {
-		if p.copiesContext() == nil {
+		if dir, missing := copiedDir(p); dir == "" {
 			p.Unknown("build.dockerignore", fromAt(p, p.Final), "no .dockerignore; the shipped stage copies only named files, so nothing excludes what a later COPY . would send")
+		} else {
+			p.Unknown("build.dockerignore", fromAt(p, p.Final), fmt.Sprintf("no .dockerignore, and the shipped stage copies %s from the context", strings.TrimSuffix(copiedText(dir, missing), ",")))
 		}
 		return
 	}
@@ -234,10 +297,12 @@ var _ = evidence("DF010", func(p *Pass, fired []finding.Finding) {
 	switch {
 	case bc.IgnoreFile != "" && !bc.Included(".env") && !bc.Included("app/.env"):
 		p.Evidence("secrets.no-env-files", p.ignoreAt(0), ".dockerignore keeps .env files out of the build context")
-	case p.copiesContext() == nil:
-		p.Evidence("secrets.no-env-files", fromAt(p, p.Final), "the shipped stage copies only named files, none of them a .env file")
 	default:
-		p.Unknown("secrets.no-env-files", fromAt(p, p.Final), "the shipped stage copies a directory and .env files are not excluded; none is in the context today")
+		if dir, missing := copiedDir(p); dir != "" {
+			p.Unknown("secrets.no-env-files", fromAt(p, p.Final), fmt.Sprintf("the shipped stage copies %s and .env files are not excluded", copiedText(dir, missing)))
+		} else {
+			p.Evidence("secrets.no-env-files", fromAt(p, p.Final), "the shipped stage copies only named files from the context, none of them a .env file")
+		}
 	}
 })
 
@@ -253,7 +318,10 @@ var _ = evidence("DF011", func(p *Pass, fired []finding.Finding) {
 		p.Unknown("build.no-secrets", fromAt(p, p.Final), msg)
 		p.Unknown("secrets.no-hardcoded", fromAt(p, p.Final), msg)
 	default:
-		msg := fmt.Sprintf("none of the %s copied from the build context is a key file or holds a recognised secret", plural(n, "file"))
+		msg := fmt.Sprintf("none of the %d files copied from the build context is a key file or holds a recognised secret", n)
+		if n == 1 {
+			msg = "the one file copied from the build context is no key file and holds no recognised secret"
+		}
 		p.Evidence("build.no-secrets", fromAt(p, p.Final), msg)
 		p.Evidence("secrets.no-hardcoded", fromAt(p, p.Final), msg)
 	}
