@@ -47,12 +47,17 @@ type ItemStatus struct {
 // nothing either way is N/A (MANUAL for the items no rule can decide). That no rule
 // fired is never, by itself, a PASS.
 func Evaluate(r *finding.Result, cat []*finding.Rule) []ItemStatus {
+	judged := r.Findings
+	if r.Judged != nil {
+		// --severity narrowed what is listed, not what is judged.
+		judged = r.Judged
+	}
 	var out []ItemStatus
 	for _, it := range finding.Checklist {
 		st := ItemStatus{Item: it}
 		fired := map[string]bool{}
 		worst := finding.Severity(-1)
-		for _, f := range r.Findings {
+		for _, f := range judged {
 			if f.Rule == nil {
 				continue
 			}

@@ -137,6 +137,11 @@ var checklistWhy = map[string]map[string]string{
 	"PY005": {"runtime.debug-disabled": "uvicorn.run(reload=True) is a development server"},
 	"PY006": {"secrets.not-exposed": "a secret returned in a response or written to logs is the item itself"},
 
+	// Content trust (Notary v1).
+	"DF040": {"build.signed-images": "DOCKER_CONTENT_TRUST relies on Notary v1, which Docker Hub retired: it verifies no signature, whatever the setting promises"},
+	"DC050": {"build.signed-images": "DOCKER_CONTENT_TRUST relies on Notary v1, which Docker Hub retired: it verifies no signature, whatever the setting promises"},
+	"CI001": {"build.signed-images": "a CI job that sets DOCKER_CONTENT_TRUST believes it verifies images; with Notary v1 retired it verifies none"},
+
 	// Running containers.
 	"RT001": {"runtime.non-root": "the uid the container's processes run as is the item itself"},
 	"RT002": {"runtime.capabilities": "a privileged container holds every capability"},
