@@ -115,3 +115,16 @@ func TestChecklistWithoutEvidence(t *testing.T) {
 		}
 	}
 }
+
+// ${PASSWORD:-admin} is a literal whenever the variable is unset: never
+// evidence that no secret is hardcoded.
+func TestDefaultedSecretIsNoEvidence(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte("services:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD:-admin}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := checklistOf(t, dir)
+	if e := c["secrets.no-hardcoded"]; e.Verdict == "PASS" {
+		t.Errorf("secrets.no-hardcoded PASS on a defaulted password: %v", e.Evidence)
+	}
+}

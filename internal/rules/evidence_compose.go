@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -139,6 +140,9 @@ var _ = evidence("DC012", func(p *Pass, fired []finding.Finding) {
 	})
 })
 
+// literalDefault matches ${VAR:-literal} and ${VAR-literal}.
+var literalDefault = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*:?-[^}$]+\}`)
+
 var _ = evidence("DC018", func(p *Pass, fired []finding.Finding) {
 	p.eachService(func(s compose.Service) {
 		raw := s.RawEnv()
@@ -150,7 +154,7 @@ var _ = evidence("DC018", func(p *Pass, fired []finding.Finding) {
 		if s.Has("env_file") {
 			p.Evidence("secrets.injected", p.svcAt(s, "env_file"), fmt.Sprintf("service %s takes its environment from an env_file at run time, outside the image", s.Name))
 		}
-		named := 0
+		named, defaulted := 0, false
 		for _, k := range keys {
 			rv := raw[k]
 			if !rv.Interpolated && secretFileEnv(k, rv.Text) {
@@ -158,10 +162,15 @@ var _ = evidence("DC018", func(p *Pass, fired []finding.Finding) {
 			}
 			if secrets.SecretName(k) {
 				named++
+				if literalDefault.MatchString(rv.Text) {
+					// ${PASSWORD:-admin} ships the default whenever the
+					// variable is unset: no evidence of anything.
+					defaulted = true
+				}
 			}
 		}
 		switch {
-		case named == 0 || firedFor(fired, s):
+		case named == 0 || defaulted || firedFor(fired, s):
 		case named == 1:
 			p.Evidence("secrets.no-hardcoded", p.svcAt(s, "environment"), fmt.Sprintf("service %s: its secret-named variable has no literal value", s.Name))
 		default:
