@@ -78,6 +78,7 @@ var checklistWhy = map[string]map[string]string{
 		"secrets.not-exposed":    "debug modes send tracebacks with settings and secrets to clients",
 	},
 	"DF022": {"runtime.debug-disabled": "--reload and `fastapi dev` are development servers"},
+	"DF027": {"runtime.debug-disabled": "a debug agent (JDWP, debugpy, --inspect, Delve) in the image's command is debug mode at its most dangerous"},
 	"DF023": {"runtime.network-isolation": "the seed's network section terminates TLS at a proxy; behind it the app must take scheme and client address from the proxy"},
 	"DF024": {"": "PYTHONDONTWRITEBYTECODE and PYTHONUNBUFFERED are hygiene (no .pyc writes, prompt logs); Python runs under a read-only root without them and debug is not involved"},
 	"DF025": {"": "the registry an image comes from is its origin, not its version; CIS 4.2 and OWASP D08 carry it"},

@@ -153,7 +153,7 @@ var _ = register(finding.Rule{
 				p.Report(p.svcAt(s, "environment", k), svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s", s.Name, msg))
 			}
 		}
-		if msg, bad := ServerReload(strings.Join(s.Command, " ")); bad && len(s.Command) > 0 {
+		if msg, bad := ServerReload(argvText(s.Command)); bad && len(s.Command) > 0 {
 			p.Report(p.svcAt(s, "command"), svcKey(s, "command"), fmt.Sprintf("service %s: %s", s.Name, msg))
 		}
 	})
