@@ -340,10 +340,17 @@ func TestRulesJSON(t *testing.T) {
 				t.Errorf("%s: %s = %s, want an array", id, k, r[k])
 			}
 		}
-		if len(checklist) == 0 && severity != "info" {
-			// Only an informational note about how a file was read
-			// (DC027, DC031) bears on no checklist item.
-			t.Errorf("%s maps to no checklist item", id)
+		var why map[string]string
+		if err := json.Unmarshal(r["checklist_why"], &why); err != nil {
+			t.Errorf("%s: checklist_why = %s, want an object", id, r["checklist_why"])
+		}
+		if len(checklist) == 0 && why[""] == "" {
+			t.Errorf("%s maps to no checklist item and says not why", id)
+		}
+		for _, c := range checklist {
+			if why[c] == "" {
+				t.Errorf("%s: no reason for checklist item %s", id, c)
+			}
 		}
 		for _, c := range checklist {
 			if finding.ChecklistItem(c) == nil {

@@ -161,8 +161,11 @@ type Rule struct {
 	Severity  Severity
 	Kind      Kind
 	Checklist []string // keys of the seed's Security Checklist
-	CIS       []string
-	OWASP     []string
+	// ChecklistWhy says, per checklist key, why this rule's findings bear
+	// on that item; the key "" says why a rule feeds no item at all.
+	ChecklistWhy map[string]string
+	CIS          []string // ids of CIS Docker Benchmark v1.6.0 (finding.CIS)
+	OWASP        []string // ids of the OWASP Docker Top 10 (finding.OWASP)
 	// Equivalents names IDs of other tools with the same semantics:
 	// "hadolint", "trivy", "checkov", "kics", "dockle".
 	Equivalents map[string][]string

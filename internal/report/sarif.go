@@ -25,6 +25,7 @@ type sarifRun struct {
 	Results     []sarifResult     `json:"results"`
 	Invocations []sarifInvocation `json:"invocations"`
 	OriginalURI map[string]any    `json:"originalUriBaseIds,omitempty"`
+	Properties  map[string]any    `json:"properties,omitempty"`
 }
 
 type sarifTool struct {
@@ -114,20 +115,36 @@ func securitySeverity(s finding.Severity) string {
 	return [...]string{"1.0", "3.0", "5.5", "8.0", "9.5"}[s]
 }
 
-// RuleHelp is the markdown help for a rule, shared by SARIF and docs.
+// RuleHelp is the markdown help for a rule, shared by SARIF and explain:
+// each checklist item with the reason the rule bears on it, and the CIS
+// and OWASP entries with their titles.
 func RuleHelp(r *finding.Rule) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s** (%s, %s)\n\n%s\n\n**Fix:** %s\n", r.Title, r.ID, r.Severity, r.Rationale, r.Fix)
-	if len(r.Checklist) > 0 {
-		fmt.Fprintf(&b, "\nChecklist: %s", strings.Join(r.Checklist, ", "))
+	if len(r.Checklist) == 0 && r.ChecklistWhy[""] != "" {
+		fmt.Fprintf(&b, "\nChecklist: none (%s)\n", r.ChecklistWhy[""])
+	}
+	for i, c := range r.Checklist {
+		if i == 0 {
+			b.WriteString("\nChecklist:\n")
+		}
+		text := c
+		if it := finding.ChecklistItem(c); it != nil {
+			text = it.Text
+		}
+		fmt.Fprintf(&b, "- %s (%s)", text, c)
+		if why := r.ChecklistWhy[c]; why != "" {
+			fmt.Fprintf(&b, ": %s", why)
+		}
+		b.WriteString("\n")
 	}
 	if len(r.CIS) > 0 {
-		fmt.Fprintf(&b, "; CIS Docker Benchmark %s", strings.Join(r.CIS, ", "))
+		fmt.Fprintf(&b, "\n%s: %s\n", finding.CISVersion, finding.CISText(r.CIS))
 	}
 	if len(r.OWASP) > 0 {
-		fmt.Fprintf(&b, "; OWASP Docker Top 10 %s", strings.Join(r.OWASP, ", "))
+		fmt.Fprintf(&b, "\nOWASP Docker Top 10: %s\n", finding.OWASPText(r.OWASP))
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func sarifLoc(l finding.Location) sarifLocation {
@@ -245,6 +262,8 @@ func (s *SARIF) Report(w io.Writer, r *finding.Result) error {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
 	run.Invocations = []sarifInvocation{inv}
+	// The evaluated checklist travels with the run, as in the JSON report.
+	run.Properties = map[string]any{"cisBenchmark": finding.CISVersion, "checklist": ChecklistEntries(r, s.Catalogue)}
 	if run.Tool.Driver.Rules == nil {
 		run.Tool.Driver.Rules = []sarifRule{}
 	}

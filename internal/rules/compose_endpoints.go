@@ -204,7 +204,7 @@ var _ = register(finding.Rule{
 // entrypoint, read through the same shell view as a Dockerfile's CMD.
 func serviceDevServer(s compose.Service) (string, bool) {
 	argv := append(append([]string(nil), s.Entrypoint...), s.Command...)
-	if msg, bad := ServerReload(strings.Join(argv, " ")); bad {
+	if msg, bad := ServerReload(argvText(argv)); bad {
 		return msg, true
 	}
 	for _, c := range shell.Exec(argv).Commands {

@@ -26,7 +26,7 @@ networks:
 var _ = register(finding.Rule{
 	ID: "DC011", Slug: "datastore-port-published", Title: "Database or cache publishes a port",
 	Severity: finding.High, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.7"}, OWASP: []string{"D03"},
+	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.9"}, OWASP: []string{"D03"},
 	Rationale: "A published database port is reachable from outside the host; only the app should reach it, over an internal network.",
 	Fix:       "Replace ports: with expose: (or nothing) and reach the database by service name on an internal network.",
 	Bad:       []finding.Example{composeEx(strings.Replace(appAndDB, "    image: postgres:16\n", "    image: postgres:16\n    ports: [\"5432:5432\"]\n", 1))},
@@ -148,7 +148,7 @@ var _ = register(finding.Rule{
 	ID: "DC014", Slug: "docker-socket-mounted", Title: "Docker socket mounted",
 	Severity: finding.Critical, Kind: finding.KindCompose,
 	Equivalents: map[string][]string{"kics": {"d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b"}},
-	Checklist:   []string{"runtime.network-isolation", "runtime.capabilities"}, CIS: []string{"5.32"}, OWASP: []string{"D04"},
+	Checklist:   []string{"runtime.capabilities"}, CIS: []string{"5.32"}, OWASP: []string{"D04"},
 	Rationale: "Whoever talks to the Docker socket can start a privileged container: it is root on the host, read-only mount or not.",
 	Fix:       "Do not mount the socket; use a filtering socket proxy with only the API calls needed if a tool really requires it.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    volumes: [\"/var/run/docker.sock:/var/run/docker.sock:ro\"]\n"))},
@@ -168,7 +168,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DC015", Slug: "sensitive-host-path-mounted", Title: "Sensitive host path mounted",
 	Severity: finding.High, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.6"}, OWASP: []string{"D04"},
+	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.6"}, OWASP: []string{"D04"},
 	Rationale: "Mounting /, /etc, /proc, /sys or similar lets the container read host secrets or reconfigure the host.",
 	Fix:       "Mount only the app's own data directories, read-only where possible.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    volumes: [\"/etc:/host/etc\"]\n"))},
@@ -194,7 +194,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DC026", Slug: "shared-mount-propagation", Title: "Shared mount propagation",
 	Severity: finding.Medium, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.20"},
+	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.20"}, OWASP: []string{"D04"},
 	Rationale: "shared/rshared propagation lets mounts made inside the container appear on the host.",
 	Fix:       "Use the default private propagation.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    volumes:\n      - type: bind\n        source: ./data\n        target: /data\n        bind:\n          propagation: rshared\n"))},

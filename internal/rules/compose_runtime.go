@@ -31,7 +31,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DC006", Slug: "read-only-without-tmpfs", Title: "Read-only root without a tmpfs for /tmp",
 	Severity: finding.Info, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.read-only"},
+	Checklist: []string{"runtime.read-only"}, OWASP: []string{"D09"},
 	Rationale: "Most runtimes write to /tmp; without a tmpfs the app fails at run time, which tempts people to drop read_only.",
 	Fix:       "tmpfs: [/tmp] next to read_only: true.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    tmpfs: [/tmp]\n", "", 1)))},
@@ -150,8 +150,8 @@ var _ = register(finding.Rule{
 
 var _ = register(finding.Rule{
 	ID: "DC020", Slug: "restart-policy", Title: "Restart policy missing",
-	Severity: finding.Low, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.health-checks"}, CIS: []string{"5.15"}, OWASP: []string{"D07"},
+	Severity: finding.Low, Kind: finding.KindCompose, Advisory: true,
+	Checklist: []string{"runtime.resource-limits"}, CIS: []string{"5.15"}, OWASP: []string{"D07"},
 	Rationale: "Without a restart policy a crashed service stays down. `always` and `unless-stopped` behave alike on a crash loop (the engine backs off both), so either will do; jobs that run to completion need none.",
 	Fix:       "restart: unless-stopped (or on-failure:5, or deploy.restart_policy: {condition: on-failure, max_attempts: 5}); for a one-shot job say restart: \"no\".",
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    restart: unless-stopped\n", "", 1)))},

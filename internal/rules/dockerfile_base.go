@@ -218,7 +218,7 @@ func isSlimTag(tag string) bool {
 var _ = register(finding.Rule{
 	ID: "DF005", Slug: "full-base-image", Title: "Final stage uses a full OS/language image",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.slim-base"}, OWASP: []string{"D04"},
+	Checklist: []string{"build.slim-base"}, CIS: []string{"4.3"}, OWASP: []string{"D04"},
 	Rationale: "Full images carry compilers, shells and hundreds of packages the app never uses: more CVEs and more tools for an attacker.",
 	Fix:       "Use the slim or minimal variant for the runtime stage (python:3.12-slim), keeping the full image in a builder stage if needed.",
 	Bad:       []finding.Example{dfEx("FROM python:3.12\nUSER 1000\n")},

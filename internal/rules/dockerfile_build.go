@@ -70,7 +70,7 @@ func apkVirtual(c []string) []string {
 var _ = register(finding.Rule{
 	ID: "DF007", Slug: "build-tools-in-runtime", Title: "Build tools installed in the shipped stage",
 	Severity: finding.Medium, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.multi-stage"}, OWASP: []string{"D04"},
+	Checklist: []string{"build.multi-stage"}, CIS: []string{"4.3"}, OWASP: []string{"D04"},
 	Rationale: "Compilers and headers in the runtime image add vulnerabilities and let an attacker build tools inside the container.",
 	Fix:       "Install build tools in a builder stage (FROM ... AS builder) and COPY --from=builder only the artifacts (a virtualenv, wheels, a binary).",
 	Bad: []finding.Example{
@@ -113,7 +113,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DF012", Slug: "add-instead-of-copy", Title: "ADD used for local files",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.no-secrets"}, CIS: []string{"4.9"}, OWASP: []string{"D08"},
+	CIS: []string{"4.9"}, OWASP: []string{"D08"},
 	Equivalents: map[string][]string{"hadolint": {"DL3020"}, "trivy": {"DS-0005"}, "kics": {"9513a694-aa0d-41d8-be61-3271e056f36b"}},
 	Rationale:   "ADD silently extracts archives and fetches URLs; COPY does only what it says, so reviews see what enters the image.",
 	Fix:         "Use COPY for files and directories; fetch remote files with a checksum-verified RUN or ADD --checksum.",
@@ -172,7 +172,7 @@ func isArchive(s string) bool {
 var _ = register(finding.Rule{
 	ID: "DF013", Slug: "pipe-to-shell", Title: "Remote script piped into a shell",
 	Severity: finding.Medium, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
+	CIS: []string{"4.11"}, OWASP: []string{"D08"},
 	Rationale: "`curl ... | sh` runs whatever the server returns today, unverified: a compromised or changed script runs as root in the build.",
 	Fix:       "Download to a file, verify its checksum or signature, then run it; or install from a package manager.",
 	Bad:       []finding.Example{dfEx("FROM debian:12-slim\nRUN curl -fsSL https://example.com/install.sh | sh\nUSER 1000\n")},
@@ -197,7 +197,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DF014", Slug: "apt-install-recommends", Title: "apt-get install without --no-install-recommends",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.slim-base"}, OWASP: []string{"D04"},
+	Checklist: []string{"build.slim-base"}, CIS: []string{"4.3"}, OWASP: []string{"D04"},
 	Equivalents: map[string][]string{"hadolint": {"DL3015"}, "trivy": {"DS-0029"}},
 	Rationale:   "Recommended packages roughly double what apt installs: more attack surface for nothing the app asked for.",
 	Fix:         "apt-get install -y --no-install-recommends <packages>.",
@@ -232,7 +232,7 @@ func hasWordPrefix(c []string, ws ...string) bool {
 var _ = register(finding.Rule{
 	ID: "DF015", Slug: "apt-lists-kept", Title: "apt lists not removed in the same RUN",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist:   []string{"build.slim-base"},
+	Checklist: []string{"build.slim-base"}, OWASP: []string{"D04"},
 	Equivalents: map[string][]string{"hadolint": {"DL3009"}, "kics": {"df746b39-6564-4fed-bf85-e9c44382303c"}},
 	Rationale:   "Package indexes left in a layer bloat the image and let later layers install stale packages.",
 	Fix:         "End the RUN with `&& rm -rf /var/lib/apt/lists/*`.",
@@ -298,7 +298,7 @@ var _ = register(finding.Rule{
 	ID: "DF016", Slug: "pip-cache-kept", Title: "pip install keeps its cache",
 	Severity: finding.Info, Kind: finding.KindDockerfile,
 	Equivalents: map[string][]string{"kics": {"f2f903fb-b977-461e-98d7-b3e2185c6118"}},
-	Checklist:   []string{"build.slim-base"},
+	Checklist:   []string{"build.slim-base"}, OWASP: []string{"D04"},
 	// Not hadolint DL3042: it treats PIP_NO_CACHE_DIR=0/false as keeping the
 	// cache, while pip disables the cache for any value.
 	Rationale: "pip's wheel cache ends up in the layer: larger images and stale artifacts.",
