@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -50,7 +51,7 @@ func actionDefaults(t *testing.T) map[string]string {
 	return d
 }
 
-// The workflows docs/ci.md shows, run step by step as a runner would on
+// The workflows docs/ci.md and README.md show, run step by step as a runner would on
 // the insecure example: checkout is a copy, the hardhull action runs its
 // script against a local release, upload-sarif checks the file it would
 // upload, and run steps run in bash with the action's binary on PATH.
@@ -58,7 +59,7 @@ func TestCIDocWorkflows(t *testing.T) {
 	needTools(t, "bash", "curl", "tar", "sha256sum")
 	rel := newFakeRelease(t, "v1.2.3")
 	defaults := actionDefaults(t)
-	blocks := yamlBlocks(t, readRoot(t, "docs/ci.md"))
+	blocks := append(yamlBlocks(t, readRoot(t, "docs/ci.md")), yamlBlocks(t, readRoot(t, "README.md"))...)
 	ran := 0
 	for i, b := range blocks {
 		var doc any
@@ -79,7 +80,7 @@ func TestCIDocWorkflows(t *testing.T) {
 				continue
 			}
 			ran++
-			t.Run(name+"-"+string(rune('0'+i)), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s-%d", name, i), func(t *testing.T) {
 				ws := t.TempDir()
 				var path string
 				failed := false
@@ -141,8 +142,8 @@ func TestCIDocWorkflows(t *testing.T) {
 			})
 		}
 	}
-	if ran < 2 {
-		t.Errorf("docs/ci.md shows %d workflows using the hardhull action, want at least 2", ran)
+	if ran < 3 {
+		t.Errorf("docs/ci.md and README.md show %d workflows using the hardhull action, want at least 3", ran)
 	}
 }
 
