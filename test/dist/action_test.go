@@ -43,11 +43,22 @@ func newFakeRelease(t *testing.T, tag string) *fakeRelease {
 	sum := sha256.Sum256(tgz)
 	other := fmt.Sprintf("hardhull_%s_windows_arm64.zip", v)
 	sums := fmt.Sprintf("%s  %s\n%s  %s\n", strings.Repeat("ab", 32), other, hex.EncodeToString(sum[:]), archive)
+	return serveRelease(t, tag, map[string][]byte{
+		archive:                            tgz,
+		"hardhull_" + v + "_checksums.txt": []byte(sums),
+	})
+}
+
+// serveRelease serves the named assets as release tag's downloads, and
+// tag as the latest release.
+func serveRelease(t *testing.T, tag string, assets map[string][]byte) *fakeRelease {
+	t.Helper()
 	r := &fakeRelease{tag: tag, files: map[string][]byte{
-		"/download/" + tag + "/" + archive:                       tgz,
-		"/download/" + tag + "/hardhull_" + v + "_checksums.txt": []byte(sums),
 		"/api/latest": []byte(`{"url": "x", "tag_name": "` + tag + `", "name": "` + tag + `"}`),
 	}}
+	for name, b := range assets {
+		r.files["/download/"+tag+"/"+name] = b
+	}
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		r.requests = append(r.requests, req.URL.Path)
