@@ -136,7 +136,9 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 		defer f.Close()
 		w = f
 	}
-	rep, err := report.New(o.format, report.Options{Color: !o.noColor && o.output == "" && isTerminal(w) && os.Getenv("NO_COLOR") == "", Version: Version, Catalogue: catalogueMeta(), Summary: o.summary})
+	base := pathBase(res.Target)
+	rep, err := report.New(o.format, report.Options{Color: !o.noColor && o.output == "" && isTerminal(w) && os.Getenv("NO_COLOR") == "",
+		Version: Version, Catalogue: catalogueMeta(), Summary: o.summary, PathBase: base, SourceRoot: report.SourceRoot(base)})
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -178,6 +180,20 @@ func catalogueMeta() []*finding.Rule {
 		out = append(out, r.Rule)
 	}
 	return out
+}
+
+// pathBase is the directory finding paths are relative to: the one
+// directory scanned, or else the working directory.
+func pathBase(target string) string {
+	if target != "" {
+		if st, err := os.Stat(target); err == nil && st.IsDir() {
+			if abs, err := filepath.Abs(target); err == nil {
+				return abs
+			}
+		}
+	}
+	wd, _ := os.Getwd()
+	return wd
 }
 
 // policyDir is where .hardhull.yaml is looked up and inline comments are

@@ -222,6 +222,33 @@ func (c *Config) disabled(id string) bool {
 	return false
 }
 
+func (c *Config) name() string {
+	if c.path == "" {
+		return FileName
+	}
+	return filepath.Base(c.path)
+}
+
+// ignoreReason is the reason of the first ignore entry covering id at p.
+func (c *Config) ignoreReason(id, p string) string {
+	for _, ig := range c.Ignore {
+		if !GlobMatch(ig.Path, p) {
+			continue
+		}
+		match := len(ig.Rules) == 0
+		for _, r := range ig.Rules {
+			match = match || strings.EqualFold(r, id)
+		}
+		if match {
+			if ig.Reason != "" {
+				return ig.Reason
+			}
+			return fmt.Sprintf("ignored for %s in %s", ig.Path, c.name())
+		}
+	}
+	return "ignored in " + c.name()
+}
+
 func (c *Config) pathIgnored(id, p string) bool {
 	for _, ig := range c.Ignore {
 		if !GlobMatch(ig.Path, p) {

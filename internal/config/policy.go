@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/secrets"
 )
 
 // Policy is everything that filters or re-grades findings.
@@ -40,16 +41,27 @@ func (p *Policy) Apply(r *finding.Result) {
 	kept := r.Findings[:0]
 	for _, f := range r.Findings {
 		id := f.Rule.ID
+		var sup *finding.Suppression
 		switch {
-		case cfg.disabled(id),
-			f.Location.Path != "" && cfg.pathIgnored(id, f.Location.Path),
-			f.Location.Path != "" && f.Location.Image == "" && inline.ignored(f),
-			p.Baseline[f.Fingerprint()]:
-			r.Suppressed++
-			continue
+		case cfg.disabled(id):
+			sup = &finding.Suppression{Justification: "rule disabled in " + cfg.name()}
+		case f.Location.Path != "" && cfg.pathIgnored(id, f.Location.Path):
+			sup = &finding.Suppression{Justification: cfg.ignoreReason(id, f.Location.Path)}
+		case p.Baseline[f.Fingerprint()]:
+			sup = &finding.Suppression{Justification: "accepted in the baseline"}
+		case f.Location.Path != "" && f.Location.Image == "":
+			if ok, why := inline.ignored(f); ok {
+				sup = &finding.Suppression{InSource: true, Justification: why}
+			}
 		}
 		if s, ok := cfg.Severity[strings.ToUpper(id)]; ok {
 			f.Severity = s
+		}
+		if sup != nil {
+			sup.Finding = f
+			r.Silenced = append(r.Silenced, *sup)
+			r.Suppressed++
+			continue
 		}
 		kept = append(kept, f)
 	}
@@ -253,15 +265,17 @@ func (ix *inlineIndex) lineIDs(line string) []string {
 	return out
 }
 
-func (ix *inlineIndex) ignored(f finding.Finding) bool {
+// ignored reports whether an ignore comment covers the finding, and the
+// justification: the reason after "--", or else the comment itself.
+func (ix *inlineIndex) ignored(f finding.Finding) (bool, string) {
 	fi := ix.load(f.Location.Path)
 	id := f.Rule.ID
 	if fi.fileWide[id] {
-		return true
+		return true, "ignored for the whole file by a comment in it"
 	}
 	l := f.Location.Line
 	if l <= 0 || l > len(fi.lines) {
-		return false
+		return false, ""
 	}
 	has := func(s string) bool {
 		for _, x := range ix.lineIDs(s) {
@@ -273,7 +287,7 @@ func (ix *inlineIndex) ignored(f finding.Finding) bool {
 	}
 	// A trailing comment on the line itself (compose keys).
 	if i := strings.Index(fi.lines[l-1], "#"); i >= 0 && has(fi.lines[l-1][i:]) {
-		return true
+		return true, justification(fi.lines[l-1][i:])
 	}
 	// The comment block directly above.
 	for i := l - 2; i >= 0; i-- {
@@ -282,8 +296,21 @@ func (ix *inlineIndex) ignored(f finding.Finding) bool {
 			break
 		}
 		if has(t) {
-			return true
+			return true, justification(t)
 		}
 	}
-	return false
+	return false, ""
+}
+
+func justification(comment string) string {
+	why := strings.TrimSpace(comment)
+	if _, after, ok := strings.Cut(comment, " -- "); ok && strings.TrimSpace(after) != "" {
+		why = strings.TrimSpace(after)
+	}
+	// The comment is reported (SARIF suppressions): a secret pasted into
+	// it must not leave with it.
+	if ms, err := secrets.ScanText(why); err != nil || len(ms) > 0 {
+		return "ignore comment (withheld: it holds a secret)"
+	}
+	return why
 }

@@ -33,6 +33,9 @@ type Result struct {
 	Kinds map[Kind]int `json:"-"`
 	// Suppressed counts findings removed by policy (ignores, baseline).
 	Suppressed int `json:"-"`
+	// Silenced holds those findings with why, for formats that report
+	// suppressions (SARIF) instead of dropping them.
+	Silenced []Suppression `json:"-"`
 	// Hidden counts findings left out of the report by --severity; they
 	// still count for the exit code.
 	Hidden int `json:"-"`
@@ -42,4 +45,13 @@ type Result struct {
 	Judged []Finding `json:"-"`
 	// Facts are key facts about the target (image OS, user, sizes).
 	Facts map[string]any `json:"-"`
+}
+
+// Suppression is a finding policy removed, and why.
+type Suppression struct {
+	Finding Finding
+	// InSource is true for an ignore comment in the file itself; false for
+	// the config file or a baseline.
+	InSource      bool
+	Justification string
 }

@@ -23,6 +23,10 @@ type Options struct {
 	Catalogue []*finding.Rule
 	// Summary limits text output to the top problems.
 	Summary bool
+	// SourceRoot is the repository root SARIF URIs are relative to, and
+	// PathBase the directory finding paths are relative to (both
+	// absolute; empty: paths are used as reported).
+	SourceRoot, PathBase string
 }
 
 // Formats lists the format names New accepts.
