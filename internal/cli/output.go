@@ -138,7 +138,8 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 	}
 	base := pathBase(res.Target)
 	rep, err := report.New(o.format, report.Options{Color: !o.noColor && o.output == "" && isTerminal(w) && os.Getenv("NO_COLOR") == "",
-		Version: Version, Catalogue: catalogueMeta(), Summary: o.summary, PathBase: base, SourceRoot: report.SourceRoot(base)})
+		Version: Version, Catalogue: catalogueMeta(), Summary: o.summary, PathBase: base, SourceRoot: report.SourceRoot(base),
+		FailOn: failOn, ReportOnly: reportOnly})
 	if err != nil {
 		return usageErr("%v", err)
 	}

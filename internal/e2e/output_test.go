@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,6 +129,56 @@ func TestSARIFThroughCLI(t *testing.T) {
 	for id, w := range want {
 		if sup[id] != w {
 			t.Errorf("%s suppression %q, want %q", id, sup[id], w)
+		}
+	}
+}
+
+func TestJUnitFollowsFailOn(t *testing.T) {
+	type suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Skipped  int `xml:"skipped,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Failure *struct {
+					Type string `xml:"type,attr"`
+				} `xml:"failure"`
+				Skipped *struct{} `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	all := decode(t, mustRun(t, "scan", insecure, "--format", "json"))
+	atLeastHigh := 0
+	for _, f := range all.Findings {
+		if f.Severity == "high" || f.Severity == "critical" {
+			atLeastHigh++
+		}
+	}
+	for _, tt := range []struct {
+		args     []string
+		failures int
+	}{
+		{[]string{"--fail-on", "high"}, atLeastHigh},
+		{[]string{"--fail-on", "info"}, len(all.Findings)},
+		{[]string{"--fail-on", "none"}, 0},
+	} {
+		_, out, _ := hh(t, "", append([]string{"scan", insecure, "--format", "junit"}, tt.args...)...)
+		var doc suites
+		if err := xml.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Failures != tt.failures || doc.Skipped != len(all.Findings)-tt.failures || doc.Tests != len(all.Findings) {
+			t.Errorf("%v: tests %d failures %d skipped %d, want failures %d of %d", tt.args, doc.Tests, doc.Failures, doc.Skipped, tt.failures, len(all.Findings))
+		}
+		for _, s := range doc.Suites {
+			for _, c := range s.Cases {
+				if c.Failure != nil && c.Skipped != nil {
+					t.Error("a case both failed and skipped")
+				}
+				if tt.args[1] == "high" && c.Failure != nil && c.Failure.Type != "high" && c.Failure.Type != "critical" {
+					t.Errorf("failure of severity %s with --fail-on high", c.Failure.Type)
+				}
+			}
 		}
 	}
 }
