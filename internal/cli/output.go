@@ -59,7 +59,11 @@ func (o *outputFlags) loadConfig(dir string) (*config.Config, error) {
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	// A typo in a rule ID would silently disable nothing.
+	// A typo in a rule ID would silently disable nothing; other tools' IDs
+	// are accepted where inline comments accept them.
+	if err := cfg.ResolveIDs(resolveIDs); err != nil {
+		return nil, usageErr("%v", err)
+	}
 	for _, id := range cfg.RuleIDs() {
 		if rules.Lookup(id) == nil {
 			return nil, usageErr("%s: unknown rule %q (see `hardhull rules`)", cfgPath, id)
@@ -103,7 +107,7 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 		}
 		shown = append(shown, s)
 	}
-	pol := &config.Policy{Config: cfg, Root: dir, Equivalent: equivalentIDs, Sources: o.sources}
+	pol := &config.Policy{Config: cfg, Root: dir, Equivalent: equivalentIDs, Sources: o.sources, Known: knownRule}
 	if o.baseline != "" {
 		b, err := config.ReadBaseline(o.baseline)
 		if err != nil {
@@ -149,6 +153,9 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 	for _, e := range res.Errors {
 		fmt.Fprintf(c.ErrOrStderr(), "hardhull: %s\n", errLine(e))
 	}
+	for _, e := range res.Warnings {
+		fmt.Fprintf(c.ErrOrStderr(), "hardhull: warning: %s\n", errLine(e))
+	}
 	switch {
 	case code == 2:
 		return &exitError{code: 2}
@@ -174,6 +181,18 @@ func equivalentIDs(tool, id string) []string {
 	}
 	return out
 }
+
+// resolveIDs maps an ID from the config to the hardhull rules it names.
+func resolveIDs(id string) []string {
+	_, rs := rules.Resolve(id)
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+func knownRule(id string) bool { return rules.Lookup(id) != nil }
 
 func catalogueMeta() []*finding.Rule {
 	var out []*finding.Rule

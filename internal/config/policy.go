@@ -29,6 +29,9 @@ type Policy struct {
 	// Sources holds the content of inputs that are not files, by reported
 	// path (stdin is "-"), so their inline comments apply too.
 	Sources map[string][]byte
+	// Known tells hardhull rule IDs from typos: an ignore comment naming
+	// an unknown rule is a warning with its line (nil: not checked).
+	Known func(id string) bool
 }
 
 // Apply filters and re-grades findings in place and counts what it drops.
@@ -37,7 +40,7 @@ func (p *Policy) Apply(r *finding.Result) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	inline := &inlineIndex{root: p.Root, files: map[string]*fileIgnores{}, equiv: p.Equivalent, sources: p.Sources}
+	inline := &inlineIndex{root: p.Root, files: map[string]*fileIgnores{}, equiv: p.Equivalent, sources: p.Sources, known: p.Known}
 	kept := r.Findings[:0]
 	for _, f := range r.Findings {
 		id := f.Rule.ID
@@ -66,6 +69,7 @@ func (p *Policy) Apply(r *finding.Result) {
 		kept = append(kept, f)
 	}
 	r.Findings = kept
+	r.Warnings = append(r.Warnings, inline.warnings...)
 }
 
 // ExitCode is decided here and only here: 2 for input errors, 1 when a
@@ -153,13 +157,14 @@ func WriteBaseline(p string, fs []finding.Finding) error {
 // Inline comments:
 //
 //	# hardhull ignore=DF001,DF004 -- reason     (next instruction / key)
+//	# hardhull ignore=DF001 exp:2027-03-01 -- reason   (until that day)
 //	# hardhull ignore-file=DF004                (whole file)
 //	# hadolint ignore=DL3007                    (migrated)
 //	# hadolint global ignore=DL3007
 //	#trivy:ignore:DS-0001
 var (
-	reHardhull     = regexp.MustCompile(`#\s*hardhull\s+ignore=([A-Za-z0-9_,\- ]+?)(?:\s+--.*)?$`)
-	reHardhullFile = regexp.MustCompile(`#\s*hardhull\s+ignore-file=([A-Za-z0-9_,\- ]+?)(?:\s+--.*)?$`)
+	reHardhull     = regexp.MustCompile(`#\s*hardhull\s+ignore=([A-Za-z0-9_,\- ]+?)(?:\s+exp:(\S*))?(?:\s+--.*)?$`)
+	reHardhullFile = regexp.MustCompile(`#\s*hardhull\s+ignore-file=([A-Za-z0-9_,\- ]+?)(?:\s+exp:(\S*))?(?:\s+--.*)?$`)
 	reHadolint     = regexp.MustCompile(`#\s*hadolint\s+ignore=([A-Za-z0-9_, ]+)`)
 	reHadolintAll  = regexp.MustCompile(`#\s*hadolint\s+global\s+ignore=([A-Za-z0-9_, ]+)`)
 	// Trivy allows several directives on a line and an expiry date:
@@ -178,10 +183,12 @@ type fileIgnores struct {
 }
 
 type inlineIndex struct {
-	root    string
-	files   map[string]*fileIgnores
-	equiv   func(tool, id string) []string
-	sources map[string][]byte
+	root     string
+	files    map[string]*fileIgnores
+	equiv    func(tool, id string) []string
+	sources  map[string][]byte
+	known    func(id string) bool
+	warnings []finding.InputError
 }
 
 func (ix *inlineIndex) load(p string) *fileIgnores {
@@ -212,6 +219,7 @@ func (ix *inlineIndex) load(p string) *fileIgnores {
 	for sc.Scan() {
 		line := sc.Text()
 		fi.lines = append(fi.lines, line)
+		ix.check(p, len(fi.lines), line)
 		for _, id := range ix.ids(line, reHardhullFile, "") {
 			fi.fileWide[id] = true
 		}
@@ -222,11 +230,55 @@ func (ix *inlineIndex) load(p string) *fileIgnores {
 	return fi
 }
 
+// check warns about a hardhull ignore comment that names an unknown rule,
+// has a malformed expiry, or has expired.
+func (ix *inlineIndex) check(path string, n int, line string) {
+	for _, re := range []*regexp.Regexp{reHardhull, reHardhullFile} {
+		m := re.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		warn := func(format string, a ...any) {
+			ix.warnings = append(ix.warnings, finding.InputError{Path: path, Line: n, Message: fmt.Sprintf(format, a...)})
+		}
+		if ix.known != nil {
+			for _, id := range splitIDs(m[1]) {
+				if !ix.known(id) {
+					warn("ignore comment names unknown rule %q (see `hardhull rules`)", id)
+				}
+			}
+		}
+		if m[2] != "" {
+			if exp, err := time.Parse("2006-01-02", m[2]); err != nil {
+				warn("ignore comment expiry %q is not a date (exp:YYYY-MM-DD); the ignore does not apply", m[2])
+			} else if expired(exp) {
+				warn("ignore of %s expired on %s; the finding is reported again", strings.Join(splitIDs(m[1]), ","), m[2])
+			}
+		}
+	}
+}
+
+func splitIDs(s string) []string {
+	var out []string
+	for _, id := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		out = append(out, strings.ToUpper(id))
+	}
+	return out
+}
+
+// expired: an ignore holds through its expiry day.
+func expired(exp time.Time) bool { return now().After(exp.Add(24 * time.Hour)) }
+
 // ids extracts hardhull rule IDs from a comment, translating other tools'.
 func (ix *inlineIndex) ids(line string, re *regexp.Regexp, tool string) []string {
 	m := re.FindStringSubmatch(line)
 	if m == nil {
 		return nil
+	}
+	if len(m) > 2 && m[2] != "" {
+		if exp, err := time.Parse("2006-01-02", m[2]); err != nil || expired(exp) {
+			return nil
+		}
 	}
 	var out []string
 	for _, id := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -248,7 +300,7 @@ func (ix *inlineIndex) lineIDs(line string) []string {
 	if strings.Contains(line, "#") {
 		for _, m := range reTrivy.FindAllStringSubmatch(line, -1) {
 			if m[2] != "" {
-				if exp, err := time.Parse("2006-01-02", m[2]); err == nil && now().After(exp.Add(24*time.Hour)) {
+				if exp, err := time.Parse("2006-01-02", m[2]); err == nil && expired(exp) {
 					continue // expired: Trivy reports the finding again
 				}
 			}

@@ -27,6 +27,9 @@ type Result struct {
 	Target   string       `json:"-"`
 	Findings []Finding    `json:"-"`
 	Errors   []InputError `json:"-"`
+	// Warnings are problems that do not stop the audit (an ignore comment
+	// naming an unknown rule): shown on stderr, never in the exit code.
+	Warnings []InputError `json:"-"`
 	Evidence []Evidence   `json:"-"`
 	// Kinds counts artifacts examined per kind; the checklist view marks
 	// items whose kinds were absent as not applicable.
