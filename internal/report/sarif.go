@@ -131,7 +131,7 @@ func RuleHelp(r *finding.Rule) string {
 }
 
 func sarifLoc(l finding.Location) sarifLocation {
-	if l.Container != "" || l.Image != "" {
+	if l.Container != "" || l.Image != "" || l.Engine != "" {
 		// Code scanning shows only results with a physical location, so
 		// images and containers get a synthetic artifact (as image
 		// scanners do: the reference, then the path or field), with the
@@ -140,6 +140,9 @@ func sarifLoc(l finding.Location) sarifLocation {
 		art := "image/" + strings.NewReplacer(":", "_", "@", "_").Replace(l.Image) + l.Path
 		if l.Container != "" {
 			art = "container/" + l.Container
+		}
+		if l.Engine != "" {
+			art = "engine/" + strings.NewReplacer("://", "_", ":", "_", "/", "_").Replace(l.Engine)
 		}
 		return sarifLocation{
 			PhysicalLocation: &sarifPhysical{ArtifactLocation: artifactOf(strings.TrimPrefix(art, "/")), Region: &sarifRegion{StartLine: 1}},
