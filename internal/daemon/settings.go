@@ -185,14 +185,23 @@ func (s *Settings) Merge(file *Settings) {
 	if !s.Hosts.Set {
 		s.Hosts, s.TLS, s.TLSVerify = file.Hosts, file.TLS, file.TLSVerify
 	}
-	fill(&s.LogOpts, file.LogOpts)
+	// Keys the file leaves out take dockerd's defaults (command-line flags
+	// could still set them; the API cannot show flags).
+	fill(&s.LogOpts, orDefault(file.LogOpts, map[string]string{}, file.At))
 	fill(&s.LogLevel, file.LogLevel)
-	fill(&s.NoNewPrivileges, file.NoNewPrivileges)
-	fill(&s.DefaultUlimits, file.DefaultUlimits)
+	fill(&s.NoNewPrivileges, orDefault(file.NoNewPrivileges, false, file.At))
+	fill(&s.DefaultUlimits, orDefault(file.DefaultUlimits, map[string]string{}, file.At))
 	fill(&s.CgroupParent, file.CgroupParent)
 	fill(&s.StorageOpts, file.StorageOpts)
-	fill(&s.UserlandProxy, file.UserlandProxy)
+	fill(&s.UserlandProxy, orDefault(file.UserlandProxy, true, file.At))
 	fill(&s.Iptables, file.Iptables)
+}
+
+func orDefault[T any](v Value[T], def T, at finding.Location) Value[T] {
+	if v.Set {
+		return v
+	}
+	return Value[T]{def, true, at}
 }
 
 func fill[T any](dst *Value[T], src Value[T]) {
