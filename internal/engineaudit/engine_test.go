@@ -2,6 +2,8 @@ package engineaudit
 
 import (
 	"context"
+	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -131,6 +133,99 @@ func TestSecondDaemon(t *testing.T) {
 	}
 }
 
+var record = flag.Bool("record", false, "record the engine answers of real-engine tests into testdata/engines")
+
+// recorded are real engines' answers kept in testdata, with what they must
+// yield. Engines the test machine cannot start (rootless needs an
+// unprivileged user with rootlesskit; userns-remap needs /etc/subuid
+// entries) are judged from these; the live tests re-record them with
+// -record.
+var recorded = []struct {
+	file, what string
+	want       []string // besides the host-dependent rules
+	evidence   string
+}{
+	{"debian-20.10-default.json", "Debian's docker.io 20.10 with no daemon.json", []string{"EN005", "EN006", "EN008", "EN009", "EN014"}, ""},
+	{"userns-remap.json", `dockerd 20.10 with "userns-remap": "nobody:nogroup", live-restore, icc false`, []string{"EN009", "EN014"}, "maps container root to an unprivileged host user"},
+}
+
+// TestRecordedEngines judges recorded /info (and /version, /networks,
+// /plugins) answers of real engines.
+func TestRecordedEngines(t *testing.T) {
+	for _, rc := range recorded {
+		t.Run(rc.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("testdata", "engines", rc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var f engine.Facts
+			if err := json.Unmarshal(b, &f); err != nil {
+				t.Fatal(err)
+			}
+			res := Judge(&f, nil, time.Now(), nil)
+			if got, w := ids(res.Findings), want(&f, rc.want...); strings.Join(got, " ") != strings.Join(w, " ") {
+				t.Errorf("%s: got %v, want %v\n%s", rc.what, got, w, messages(res.Findings))
+			}
+			if rc.evidence != "" && !hasEvidence(res.Evidence, rc.evidence) {
+				t.Errorf("%s: no evidence %q", rc.what, rc.evidence)
+			}
+		})
+	}
+}
+
+// saveRecording writes an engine's answer into testdata/engines with the
+// machine's particulars (socket path, data root, host name, IDs) replaced.
+func saveRecording(t *testing.T, f *engine.Facts, name string) {
+	t.Helper()
+	c := *f
+	c.Addr = "unix:///var/run/docker.sock"
+	c.Info.ID, c.Info.Name, c.Info.SystemTime = "", "engine", ""
+	c.Info.DockerRootDir = "/var/lib/docker"
+	c.Info.KernelVersion, c.Version.KernelVersion = "6.1.0", "6.1.0"
+	c.Info.MemTotal, c.Info.NCPU = 0, 0
+	c.Images, c.Containers = nil, nil
+	for i := range c.Networks {
+		c.Networks[i].ID = ""
+		c.Networks[i].Created = time.Time{}
+	}
+	b, err := json.MarshalIndent(&c, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("testdata", "engines", name), append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("recorded testdata/engines/%s", name)
+}
+
+// hasSubordinateIDs reports whether /etc/subuid and /etc/subgid let
+// dockerd remap to nobody:nogroup (.ci/engine-test-setup.sh adds them).
+func hasSubordinateIDs() bool {
+	uid, _ := os.ReadFile("/etc/subuid")
+	gid, _ := os.ReadFile("/etc/subgid")
+	return strings.Contains("\n"+string(uid), "\nnobody:") && strings.Contains("\n"+string(gid), "\nnogroup:")
+}
+
+// TestSecondDaemonUserns remaps container root to nobody's subordinate
+// ids, when this machine has them; otherwise TestRecordedEngines judges
+// the recorded answer of such an engine.
+func TestSecondDaemonUserns(t *testing.T) {
+	if !hasSubordinateIDs() {
+		t.Skip("no /etc/subuid and /etc/subgid entries for nobody:nogroup (run .ci/engine-test-setup.sh): userns-remap is judged from the recorded answer testdata/engines/userns-remap.json in TestRecordedEngines")
+	}
+	d := testengine.StartDaemon(t, testengine.DaemonOptions{Config: `{"userns-remap": "nobody:nogroup", "live-restore": true, "icc": false}`})
+	res, f := audit(t, d.Client, "")
+	if got, w := ids(res.Findings), want(f, "EN009", "EN014"); strings.Join(got, " ") != strings.Join(w, " ") {
+		t.Errorf("got %v, want %v\n%s", got, w, messages(res.Findings))
+	}
+	if !hasEvidence(res.Evidence, "maps container root to an unprivileged host user") {
+		t.Errorf("no userns evidence: %+v", res.Evidence)
+	}
+	if *record {
+		saveRecording(t, f, "userns-remap.json")
+	}
+}
+
 // TestSecondDaemonDrift edits the daemon.json after the engine started:
 // the file no longer describes the engine, and the audit says where.
 func TestSecondDaemonDrift(t *testing.T) {
@@ -211,6 +306,9 @@ func TestMainEngineDefaults(t *testing.T) {
 	}
 	if !hasEvidence(res.Evidence, "does not report its log options") {
 		t.Errorf("no unknown-evidence for log options: %+v", res.Evidence)
+	}
+	if *record {
+		saveRecording(t, f, "debian-20.10-default.json")
 	}
 }
 

@@ -88,6 +88,10 @@ func startDaemon(t testing.TB, opts DaemonOptions) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A remapped root must be able to traverse to its data root.
+	if err := os.Chmod(dir, 0o711); err != nil {
+		return nil, err
+	}
 	hex := randomHex()[:6]
 	d := &Daemon{
 		Dir:        dir,
