@@ -475,7 +475,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "EN023", Slug: "engine-config-drift", Title: "Running engine differs from its daemon.json",
 	Severity: finding.Medium, Kind: finding.KindEngine,
-	Checklist: []string{"runtime.capabilities"}, CIS: []string{"2"}, OWASP: []string{"D04"},
+	Checklist: []string{"runtime.capabilities"}, OWASP: []string{"D04"},
 	Rationale: "The file says what should be; the API says what is. A difference means the daemon was not restarted after an edit, or flags override the file: the hardening you reviewed is not the one in force.",
 	Fix:       "Restart (or reload, for reloadable keys) the daemon, and remove command-line flags that override daemon.json.",
 	Bad:       []finding.Example{engExFile(`{"LiveRestoreEnabled": false, "Swarm": {"LocalNodeState": "active"}}`, `{"live-restore": true}`), engExFile(`{}`, `{"icc": true}`), engExFile(`{"LoggingDriver": "json-file"}`, `{"log-driver": "journald", "log-opts": {"max-size": "10m"}}`)},

@@ -72,6 +72,8 @@ type Discovered struct {
 	Compose     []string
 	Ignores     []string
 	Python      []string
+	// Daemons are Docker daemon configurations (etc/docker/daemon.json).
+	Daemons []string
 }
 
 // Discover walks root. A file root is classified on its own.
@@ -114,10 +116,14 @@ func Discover(root string) (*Discovered, error) {
 			return nil
 		}
 		rel, _ := filepath.Rel(root, path)
+		if isDaemonConfig(rel) {
+			d.Daemons = append(d.Daemons, filepath.ToSlash(rel))
+			return nil
+		}
 		add(filepath.ToSlash(rel), Classify(path))
 		return nil
 	})
-	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python} {
+	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python, d.Daemons} {
 		sort.Strings(l)
 	}
 	return d, err

@@ -72,6 +72,7 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	s.runUnits()
 	s.checkIgnores()
 	s.runPython()
+	s.runDaemons()
 	sortFindings(res.Findings)
 	return res, nil
 }
@@ -87,6 +88,7 @@ type scanner struct {
 	composeSets []composeSet
 	python      []fileRef
 	ignores     []fileRef
+	daemons     []fileRef // daemon.json files
 	single      bool
 	root        string // the one directory scanned, for relative paths
 	contexts    map[string]*ctxEntry
@@ -137,6 +139,10 @@ func (s *scanner) addPath(p string) error {
 	}
 	if !st.IsDir() {
 		abs, _ := filepath.Abs(p)
+		if filepath.Base(p) == "daemon.json" {
+			s.daemons = append(s.daemons, fileRef{p, abs})
+			return nil
+		}
 		switch Classify(p) {
 		case ComposeKind:
 			s.composeSets = append(s.composeSets, composeSet{files: []string{abs}, display: []string{p}})
@@ -176,6 +182,10 @@ func (s *scanner) addPath(p string) error {
 	for _, f := range d.Ignores {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.ignores = append(s.ignores, fileRef{rel(f), abs})
+	}
+	for _, f := range d.Daemons {
+		abs, _ := filepath.Abs(filepath.Join(p, f))
+		s.daemons = append(s.daemons, fileRef{rel(f), abs})
 	}
 	return nil
 }
