@@ -131,7 +131,7 @@ func TestHardenedExample(t *testing.T) {
 	if code != 0 {
 		t.Errorf("checklist: exit %d", code)
 	}
-	for _, key := range []string{"runtime.non-root", "runtime.read-only", "runtime.capabilities", "secrets.injected", "secrets.no-env-files"} {
+	for _, key := range []string{"runtime.non-root", "runtime.read-only", "runtime.capabilities", "secrets.injected", "secrets.no-env-files", "compliance.logging"} {
 		if line := checklistLine(out, finding.ChecklistItem(key).Text); !strings.HasPrefix(line, "- [x]") {
 			t.Errorf("hardened %s: %q, want PASS", key, line)
 		}

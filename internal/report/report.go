@@ -100,6 +100,8 @@ func summary(fs []finding.Finding) string {
 // groupKey is the file (or image, or container) a finding belongs to.
 func groupKey(l finding.Location) string {
 	switch {
+	case l.Engine != "":
+		return "engine " + l.Engine
 	case l.Container != "":
 		return "container " + l.Container
 	case l.Image != "":

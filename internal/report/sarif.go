@@ -160,7 +160,7 @@ func RuleHelp(r *finding.Rule) string {
 }
 
 func (s *SARIF) loc(l finding.Location) sarifLocation {
-	if l.Container != "" || l.Image != "" {
+	if l.Container != "" || l.Image != "" || l.Engine != "" {
 		// Code scanning shows only results with a physical location, so
 		// images and containers get a synthetic artifact (as image
 		// scanners do: the reference, then the path or field), with the
@@ -183,6 +183,13 @@ func (s *SARIF) loc(l finding.Location) sarifLocation {
 			}
 			if l.ID != "" {
 				lg.Properties = map[string]any{"containerId": l.ID}
+			}
+		}
+		if l.Engine != "" {
+			art = "engine/" + strings.NewReplacer("://", "_", ":", "_", "/", "_").Replace(l.Engine)
+			lg = sarifLogical{Name: l.Engine, FullyQualifiedName: l.String(), Kind: "object"}
+			if l.Field != "" {
+				lg = sarifLogical{Name: l.Field, FullyQualifiedName: l.String(), Kind: "property"}
 			}
 		}
 		return sarifLocation{

@@ -98,6 +98,7 @@ var kindNouns = []struct {
 	{finding.KindCI, "CI file", "CI files"},
 	{finding.KindImage, "image", "images"},
 	{finding.KindContainer, "container", "containers"},
+	{finding.KindEngine, "engine configuration", "engine configurations"},
 }
 
 // examined says what the run looked at: "2 Dockerfiles, 1 compose project".

@@ -1,9 +1,12 @@
 package rules
 
 import (
+	"time"
+
 	"github.com/hardhull/hardhull/internal/buildctx"
 	"github.com/hardhull/hardhull/internal/ciconf"
 	"github.com/hardhull/hardhull/internal/compose"
+	"github.com/hardhull/hardhull/internal/daemon"
 	"github.com/hardhull/hardhull/internal/engine"
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/pyapp"
@@ -49,4 +52,11 @@ type Extensions struct {
 
 	// CI is one CI pipeline file; its Path is the reported path.
 	CI *ciconf.File
+	// Daemon is an engine's configuration, from its API or a daemon.json.
+	// DaemonFile is the daemon.json the running engine was started with,
+	// when one was read next to the API: engine rules compare the two.
+	Daemon     *daemon.Settings
+	DaemonFile *daemon.Settings
+	// Now is the date release support is judged against (zero: today).
+	Now time.Time
 }

@@ -136,6 +136,8 @@ type Discovered struct {
 	Ignores     []string
 	Python      []string
 	CI          []string
+	// Daemons are Docker daemon configurations (etc/docker/daemon.json).
+	Daemons []string
 }
 
 // Filter is what the user excludes from discovery and what extra names
@@ -269,10 +271,14 @@ func DiscoverFiltered(root string, flt *Filter) (*Discovered, error) {
 		if !e.Type().IsRegular() || flt.Skip(rel) {
 			return nil
 		}
+		if isDaemonConfig(rel) {
+			d.Daemons = append(d.Daemons, rel)
+			return nil
+		}
 		add(rel, flt.classify(rel, p))
 		return nil
 	})
-	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python, d.CI} {
+	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python, d.CI, d.Daemons} {
 		sort.Strings(l)
 	}
 	return d, err

@@ -79,6 +79,7 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	s.checkIgnores()
 	s.runPython()
 	s.runCI()
+	s.runDaemons()
 	sortFindings(res.Findings)
 	return res, nil
 }
@@ -95,6 +96,7 @@ type scanner struct {
 	python      []fileRef
 	ci          []fileRef
 	ignores     []fileRef
+	daemons     []fileRef // daemon.json files
 	single      bool
 	root        string // the one directory scanned, for relative paths
 	contexts    map[string]*ctxEntry
@@ -157,6 +159,10 @@ func (s *scanner) addPath(p string) error {
 	}
 	if !st.IsDir() {
 		abs, _ := filepath.Abs(p)
+		if filepath.Base(p) == "daemon.json" {
+			s.daemons = append(s.daemons, fileRef{p, abs})
+			return nil
+		}
 		switch Classify(p) {
 		case ComposeKind:
 			s.composeSets = append(s.composeSets, composeSet{files: []string{abs}, display: []string{p}})
@@ -225,6 +231,10 @@ func (s *scanner) addPath(p string) error {
 	for _, f := range d.CI {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.ci = append(s.ci, fileRef{rel(f), abs})
+	}
+	for _, f := range d.Daemons {
+		abs, _ := filepath.Abs(filepath.Join(p, f))
+		s.daemons = append(s.daemons, fileRef{rel(f), abs})
 	}
 	return nil
 }
