@@ -34,6 +34,8 @@ type Config struct {
 	// TrustedRegistries, when set, are the only registries base images may
 	// come from.
 	TrustedRegistries []string `yaml:"trusted-registries"`
+	// Signatures is the image integrity policy.
+	Signatures Signatures `yaml:"signatures"`
 
 	path string
 }
@@ -80,6 +82,9 @@ func Parse(name string, b []byte) (*Config, error) {
 		if _, err := path.Match(strings.ReplaceAll(ig.Path, "**", "*"), ""); err != nil {
 			return nil, fmt.Errorf("%s: ignore path %q: %w", name, ig.Path, err)
 		}
+	}
+	if err := c.Signatures.validate(name); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -137,7 +137,8 @@ const (
 	KindPython     Kind = "python"
 	KindImage      Kind = "image"
 	KindContainer  Kind = "container"
-	KindCI         Kind = "ci" // a CI pipeline file (GitHub Actions, GitLab CI)
+	KindCI         Kind = "ci"        // a CI pipeline file (GitHub Actions, GitLab CI)
+	KindIntegrity  Kind = "integrity" // an image's signatures and provenance
 )
 
 // Example is one input that a rule must (Bad) or must not (Good) flag.

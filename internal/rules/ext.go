@@ -8,6 +8,7 @@ import (
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/pyapp"
 	"github.com/hardhull/hardhull/internal/secrets"
+	"github.com/hardhull/hardhull/internal/verify"
 )
 
 // Extensions holds the artifacts of the other kinds; each family adds its
@@ -49,4 +50,7 @@ type Extensions struct {
 
 	// CI is one CI pipeline file; its Path is the reported path.
 	CI *ciconf.File
+
+	// Integrity is one image's signature and provenance verdict.
+	Integrity *verify.Verdict
 }

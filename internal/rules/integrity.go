@@ -1,0 +1,106 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/verify"
+)
+
+// Integrity rule examples are a policy and an image.txt scenario that the
+// examples test turns into real signed images in an in-process registry
+// (registry.example.com stands for it):
+//
+//	image: registry.example.com/team/app:1.4   the image checked
+//	signed: release                            signed with keys/release.pub's key (or: other)
+//	signature-copied-from: release             a signature by release of another image, copied here
+//	keyless: SUBJECT ISSUER                    signed keylessly by the testing CA for that identity
+//	provenance: source=URL commit=SHA base=REF BuildKit provenance (base= repeats)
+//	provenance-signed: true                    the index holding the provenance is signed by release
+func integrityEx(policy, scenario, note string) finding.Example {
+	return finding.Example{Files: map[string]string{".hardhull.yaml": policy, "image.txt": scenario}, Note: note}
+}
+
+const (
+	keyPolicy = "signatures:\n  images:\n    - match: registry.example.com/team/*\n      keys: [keys/release.pub]\n"
+	teamApp   = "image: registry.example.com/team/app:1.4\n"
+)
+
+func (p *Pass) verdict() *verify.Verdict { return p.Ext.Integrity }
+
+func sigFix(v *verify.Verdict) string {
+	if v.Require == nil {
+		return ""
+	}
+	return fmt.Sprintf("Sign %s@%s with a signer %s allows (%s), e.g. `cosign sign --key cosign.key %s@%s`, or keyless from CI with `cosign sign --yes %s@%s`.",
+		v.Repo, v.Digest, v.Require.From, strings.Join(v.Require.Signers(), ", "), v.Repo, v.Digest, v.Repo, v.Digest)
+}
+
+var _ = register(finding.Rule{
+	ID: "SG001", Slug: "image-unsigned", Title: "Image unsigned where the policy requires a signature",
+	Severity: finding.High, Kind: finding.KindIntegrity,
+	Checklist: []string{"build.signed-images"}, CIS: []string{"4.2", "4.5"}, OWASP: []string{"D08"},
+	Rationale: "An unsigned image can be anything anyone with push access (or a compromised registry) put under that name: nothing ties it to your build.",
+	Fix:       "Sign the image digest in the pipeline that builds it (`cosign sign --key cosign.key IMAGE@DIGEST`, or keyless `cosign sign --yes IMAGE@DIGEST` with an OIDC identity) and keep the policy's keys/identities in .hardhull.yaml.",
+	Bad:       []finding.Example{integrityEx(keyPolicy, teamApp, "no signature at all")},
+	Good: []finding.Example{
+		integrityEx(keyPolicy, teamApp+"signed: release\n", "signed by the key the policy names"),
+		integrityEx(keyPolicy, "image: registry.example.com/other/app:1.4\n", "no policy entry covers the repository"),
+	},
+}, func(p *Pass) {
+	v := p.verdict()
+	if v == nil || v.Signatures == nil {
+		return
+	}
+	if v.Signatures.Status == verify.Verified {
+		// Recorded here, the rule every verification passes through.
+		p.Evidence("build.signed-images", v.Location(), fmt.Sprintf("%s (%s) is signed by %s", v.Ref, v.Digest, strings.Join(v.Signatures.Signers(), ", ")))
+	}
+	if v.Require == nil || v.Signatures.Status != verify.Unsigned {
+		return
+	}
+	p.ReportFix(v.Location(), "unsigned:"+v.Repo, fmt.Sprintf("%s (%s) has no signature; %s requires one by %s", v.Ref, v.Digest, v.Require.From, strings.Join(v.Require.Signers(), ", ")), sigFix(v))
+})
+
+var _ = register(finding.Rule{
+	ID: "SG002", Slug: "image-signature-invalid", Title: "Image signature does not verify",
+	Severity: finding.High, Kind: finding.KindIntegrity,
+	Checklist: []string{"build.signed-images"}, CIS: []string{"4.2", "4.5"}, OWASP: []string{"D08"},
+	Rationale: "A signature that no trusted key or certificate chain verifies proves nothing: it was made by someone else, or the signature or payload was altered.",
+	Fix:       "Re-sign the image with a key or identity the policy trusts; if the policy's key was rotated, update keys: in .hardhull.yaml.",
+	Bad:       []finding.Example{integrityEx(keyPolicy, teamApp+"signed: other\n", "signed, but with a key the policy does not trust")},
+	Good:      []finding.Example{integrityEx(keyPolicy, teamApp+"signed: release\n", "")},
+}, func(p *Pass) {
+	v := p.verdict()
+	if v == nil || v.Require == nil || v.Signatures == nil || v.Signatures.Status != verify.Invalid {
+		return
+	}
+	p.ReportFix(v.Location(), "invalid:"+v.Repo, fmt.Sprintf("%s (%s) has %s, none of which verifies: %s", v.Ref, v.Digest, plural(len(v.Signatures.Signatures), "signature"), firstReason(v.Signatures, verify.Invalid)), sigFix(v))
+})
+
+var _ = register(finding.Rule{
+	ID: "SG003", Slug: "image-signature-other-digest", Title: "Image signature is for another digest",
+	Severity: finding.Critical, Kind: finding.KindIntegrity,
+	Checklist: []string{"build.signed-images"}, CIS: []string{"4.2", "4.5"}, OWASP: []string{"D08"},
+	Rationale: "A valid signature whose payload names another image digest was copied next to this image: the signer vouched for a different image. This is what a substitution attack looks like.",
+	Fix:       "Treat the image as untrusted: find who pushed it and its signature tag, and re-sign the digest you actually built.",
+	Bad:       []finding.Example{integrityEx(keyPolicy, teamApp+"signature-copied-from: release\n", "the release key's signature of another image, copied to this image's signature tag")},
+	Good:      []finding.Example{integrityEx(keyPolicy, teamApp+"signed: release\n", "")},
+}, func(p *Pass) {
+	v := p.verdict()
+	if v == nil || v.Require == nil || v.Signatures == nil || v.Signatures.Status != verify.WrongDigest {
+		return
+	}
+	p.Report(v.Location(), "other-digest:"+v.Repo, fmt.Sprintf("%s (%s): %s", v.Ref, v.Digest, firstReason(v.Signatures, verify.WrongDigest)))
+})
+
+// firstReason is the reason given for the first signature with status st.
+func firstReason(r *verify.Report, st verify.Status) string {
+	for _, s := range r.Signatures {
+		if s.Status == st {
+			return s.Reason
+		}
+	}
+	return string(st)
+}

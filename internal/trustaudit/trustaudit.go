@@ -1,0 +1,216 @@
+// Package trustaudit is the integrity front of the pipeline: for each image
+// a project builds from or runs, it finds what the policy (or the command
+// line) requires, verifies signatures and provenance with internal/verify,
+// and runs the integrity rules over the verdicts.
+package trustaudit
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/hardhull/hardhull/internal/config"
+	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/verify"
+	"github.com/sigstore/sigstore-go/pkg/root"
+)
+
+// Options say what is required and how registries are reached.
+type Options struct {
+	// Config is the policy; nil is an empty one.
+	Config *config.Config
+	// Keys and Identities, when given, are required of every image
+	// checked, instead of the policy (`--verify-key`, `--certificate-*`).
+	Keys       []string
+	Identities []verify.Identity
+	// Provenance, with Keys or Identities, also requires provenance.
+	Provenance bool
+	// TrustedRoot overrides the policy's trusted root and the imported one.
+	TrustedRoot string
+	Insecure    bool
+	Keychain    authn.Keychain
+	// Remote adds registry options (a transport in tests).
+	Remote []remote.Option
+	Rules  []*rules.Rule
+}
+
+// Checker verifies images under one set of options, loading each key file
+// and the trusted root once however many images it checks.
+type Checker struct {
+	o    Options
+	mu   sync.Mutex
+	keys map[string]*verify.Key
+	root root.TrustedMaterial
+}
+
+// New prepares a Checker.
+func New(o Options) *Checker {
+	if o.Config == nil {
+		o.Config = &config.Config{}
+	}
+	if o.Keychain == nil {
+		o.Keychain = authn.DefaultKeychain
+	}
+	return &Checker{o: o, keys: map[string]*verify.Key{}}
+}
+
+// Required reports whether anything is required of repository repo
+// (normalised), so callers can skip images nobody asked about.
+func (c *Checker) Required(repo string) bool {
+	return len(c.o.Keys) > 0 || len(c.o.Identities) > 0 || c.o.Config.ImagePolicy(repo) != nil
+}
+
+// requirement builds what is required of repo and the trust to check it.
+func (c *Checker) requirement(repo string) (*verify.Requirement, verify.Trust, error) {
+	var (
+		req  verify.Requirement
+		keys []string
+		ids  []verify.Identity
+		dir  string
+	)
+	switch p := c.o.Config.ImagePolicy(repo); {
+	case len(c.o.Keys) > 0 || len(c.o.Identities) > 0:
+		req.From, keys, ids, req.Provenance = "the command line", c.o.Keys, c.o.Identities, c.o.Provenance
+	case p != nil:
+		req.From = fmt.Sprintf("%s:%d (%s)", c.o.Config.Path(), p.Line, p.Match)
+		keys, dir = p.Keys, p.Dir
+		for _, id := range p.Identities {
+			ids = append(ids, verify.Identity(id))
+		}
+		req.Provenance, req.Source = p.RequiresProvenance(), p.Source
+	default:
+		return nil, verify.Trust{}, nil
+	}
+	var t verify.Trust
+	for _, k := range keys {
+		path := k
+		if dir != "" && !filepath.IsAbs(path) {
+			path = filepath.Join(dir, k)
+		}
+		key, err := c.key(path, k)
+		if err != nil {
+			return nil, t, err
+		}
+		t.Keys = append(t.Keys, key)
+		req.Keys = append(req.Keys, key.Name)
+	}
+	req.Identities, t.Identities = ids, ids
+	if len(ids) > 0 {
+		tm, err := c.trustedRoot()
+		if err != nil {
+			return nil, t, err
+		}
+		t.Root = tm
+	}
+	return &req, t, nil
+}
+
+func (c *Checker) key(path, label string) (*verify.Key, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if k, ok := c.keys[path]; ok {
+		return k, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("verification key: %w", err)
+	}
+	k, err := verify.LoadKey(label, b)
+	if err != nil {
+		return nil, err
+	}
+	c.keys[path] = k
+	return k, nil
+}
+
+func (c *Checker) trustedRoot() (root.TrustedMaterial, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.root != nil {
+		return c.root, nil
+	}
+	p := c.o.TrustedRoot
+	if p == "" {
+		p = c.o.Config.TrustedRootPath()
+	}
+	if p == "" {
+		p = verify.ImportedRootPath()
+	}
+	tr, err := verify.LoadTrustedRoot(p)
+	if err != nil {
+		return nil, err
+	}
+	c.root = tr
+	return tr, nil
+}
+
+// Check verifies one image reference; at is where findings point (a
+// FROM line), zero for the image itself. A registry that cannot be
+// reached is an error naming the reference.
+func (c *Checker) Check(ctx context.Context, ref string, at finding.Location) (*verify.Verdict, error) {
+	var nopts []name.Option
+	if c.o.Insecure {
+		nopts = append(nopts, name.Insecure)
+	}
+	r, err := name.ParseReference(ref, nopts...)
+	if err != nil {
+		return nil, fmt.Errorf("parse reference %q: %w", ref, err)
+	}
+	repo := r.Context()
+	v := &verify.Verdict{Ref: ref, Repo: repo.Name(), At: at}
+	req, trust, err := c.requirement(repo.Name())
+	if err != nil {
+		return nil, err
+	}
+	v.Require = req
+	ropts := append([]remote.Option{remote.WithAuthFromKeychain(c.o.Keychain)}, c.o.Remote...)
+	st := verify.NewRemote(repo, ropts...)
+	digest, err := c.resolve(ctx, r, ropts)
+	if err != nil {
+		return nil, err
+	}
+	v.Digest = digest.String()
+	if v.Signatures, err = verify.Signatures(ctx, st, digest, trust); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (c *Checker) resolve(ctx context.Context, r name.Reference, ropts []remote.Option) (v1.Hash, error) {
+	if d, ok := r.(name.Digest); ok {
+		return v1.NewHash(d.DigestStr())
+	}
+	desc, err := remote.Head(r, append([]remote.Option{remote.WithContext(ctx)}, ropts...)...)
+	if err != nil {
+		return v1.Hash{}, fmt.Errorf("resolve %s: %w", r, err)
+	}
+	return desc.Digest, nil
+}
+
+// Judge runs the integrity rules over verdicts.
+func Judge(vs []*verify.Verdict, rs []*rules.Rule) ([]finding.Finding, []finding.Evidence) {
+	if rs == nil {
+		rs = rules.All()
+	}
+	var kind []*rules.Rule
+	for _, r := range rs {
+		if r.Kind == finding.KindIntegrity {
+			kind = append(kind, r)
+		}
+	}
+	var fs []finding.Finding
+	var es []finding.Evidence
+	for _, v := range vs {
+		p := &rules.Pass{Ext: rules.Extensions{Integrity: v}}
+		fs = append(fs, rules.Run(p, kind)...)
+		es = append(es, p.Evidences()...)
+	}
+	return fs, es
+}
