@@ -95,6 +95,27 @@ var _ = register(finding.Rule{
 	p.Report(v.Location(), "other-digest:"+v.Repo, fmt.Sprintf("%s (%s): %s", v.Ref, v.Digest, firstReason(v.Signatures, verify.WrongDigest)))
 })
 
+var _ = register(finding.Rule{
+	ID: "SG004", Slug: "image-signer-not-allowed", Title: "Image signed by an identity the policy does not allow",
+	Severity: finding.High, Kind: finding.KindIntegrity,
+	Checklist: []string{"build.signed-images"}, CIS: []string{"4.2", "4.5"}, OWASP: []string{"D08"},
+	Rationale: "Keyless signatures are valid for anyone with an OIDC identity: what matters is who signed. A valid signature by another workflow, repository or person is not your release pipeline's.",
+	Fix:       "Sign from the identity the policy names (the release workflow at the expected ref), or, after review, add the signer to identities: in .hardhull.yaml.",
+	Bad: []finding.Example{integrityEx(
+		"signatures:\n  images:\n    - match: registry.example.com/team/*\n      identities:\n        - issuer: https://token.actions.githubusercontent.com\n          subject-regex: ^https://github\\.com/acme/app/\\.github/workflows/release\\.yml@refs/tags/v\n",
+		teamApp+"keyless: https://github.com/mallory/app/.github/workflows/release.yml@refs/tags/v1.4 https://token.actions.githubusercontent.com\n",
+		"a valid keyless signature from another repository's workflow")},
+	Good: []finding.Example{integrityEx(
+		"signatures:\n  images:\n    - match: registry.example.com/team/*\n      identities:\n        - issuer: https://token.actions.githubusercontent.com\n          subject-regex: ^https://github\\.com/acme/app/\\.github/workflows/release\\.yml@refs/tags/v\n",
+		teamApp+"keyless: https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4 https://token.actions.githubusercontent.com\n", "")},
+}, func(p *Pass) {
+	v := p.verdict()
+	if v == nil || v.Require == nil || v.Signatures == nil || v.Signatures.Status != verify.WrongIdentity {
+		return
+	}
+	p.ReportFix(v.Location(), "identity:"+v.Repo, fmt.Sprintf("%s (%s): %s", v.Ref, v.Digest, firstReason(v.Signatures, verify.WrongIdentity)), sigFix(v))
+})
+
 // firstReason is the reason given for the first signature with status st.
 func firstReason(r *verify.Report, st verify.Status) string {
 	for _, s := range r.Signatures {

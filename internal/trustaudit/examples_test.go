@@ -20,8 +20,10 @@ import (
 // world is one in-process registry with named signers, in which image.txt
 // scenarios are made real.
 type world struct {
-	reg  *signtest.Registry
-	keys map[string]*signtest.Key
+	reg      *signtest.Registry
+	keys     map[string]*signtest.Key
+	keyless  *signtest.Keyless
+	rootPath string // the virtual Sigstore as trusted_root.json
 }
 
 func newWorld(t testing.TB, referrers bool) *world {
@@ -34,6 +36,18 @@ func newWorld(t testing.TB, referrers bool) *world {
 			t.Fatal(err)
 		}
 		w.keys[n] = k
+	}
+	kl, err := signtest.NewKeyless()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := kl.TrustedRootJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.keyless, w.rootPath = kl, filepath.Join(t.TempDir(), "trusted_root.json")
+	if err := os.WriteFile(w.rootPath, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	return w
 }
@@ -100,6 +114,19 @@ func (w *world) build(t testing.TB, scenario string) string {
 			if err := signtest.CopySignatures(ref.Context(), other, w.digest(t, ref)); err != nil {
 				t.Fatal(err)
 			}
+		case "keyless":
+			subject, issuer, ok := strings.Cut(v, " ")
+			if !ok {
+				t.Fatalf("keyless: want SUBJECT ISSUER, got %q", v)
+			}
+			d := w.digest(t, ref)
+			b, err := w.keyless.Bundle(subject, issuer, signtest.Statement(d, verify.PredicateCosignSign, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := signtest.AttachBundle(ref.Context(), d, b, verify.PredicateCosignSign); err != nil {
+				t.Fatal(err)
+			}
 		default:
 			t.Fatalf("scenario line %q: unknown key %q", line, k)
 		}
@@ -160,7 +187,7 @@ func fired(t *testing.T, ex finding.Example, id string) int {
 	w := newWorld(t, true)
 	cfg := w.project(t, ex.Files[".hardhull.yaml"])
 	ref := w.build(t, ex.Files["image.txt"])
-	v, err := New(Options{Config: cfg}).Check(context.Background(), ref, finding.Location{})
+	v, err := New(Options{Config: cfg, TrustedRoot: w.rootPath}).Check(context.Background(), ref, finding.Location{})
 	if err != nil {
 		t.Fatal(err)
 	}
