@@ -6,8 +6,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/imageaudit"
+	"github.com/hardhull/hardhull/internal/trustaudit"
+	"github.com/hardhull/hardhull/internal/verify"
 	"github.com/spf13/cobra"
 )
 
@@ -16,6 +19,7 @@ func init() { extraCommands = append(extraCommands, newImageCmd) }
 func newImageCmd() *cobra.Command {
 	var (
 		out      outputFlags
+		vf       verifyFlags
 		tag      string
 		platform string
 		insecure bool
@@ -34,9 +38,25 @@ REF is one of:
   docker:app:latest             an image in the local Docker engine (DOCKER_HOST)
   registry.example.com/app:1.2  a registry (credentials from ~/.docker/config.json)`,
 		Example: `  docker save myapp:prod -o app.tar && hardhull image app.tar
-  hardhull image --platform linux/arm64 registry.example.com/app:1.2`,
+  hardhull image --platform linux/arm64 registry.example.com/app:1.2
+  hardhull image registry.example.com/app@sha256:... --verify-key cosign.pub
+  hardhull image registry.example.com/app:1.4 --certificate-oidc-issuer https://token.actions.githubusercontent.com \
+      --certificate-identity https://github.com/org/app/.github/workflows/release.yml@refs/tags/v1.4`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			cfg, err := out.loadConfig(".")
+			if err != nil {
+				return err
+			}
+			topts, err := vf.options(cfg, insecure)
+			if err != nil {
+				return err
+			}
+			checker := trustaudit.New(topts)
+			verifying := image.IsRegistryRef(args[0]) && checker.RequiredRef(args[0])
+			if !image.IsRegistryRef(args[0]) && (len(topts.Keys) > 0 || len(topts.Identities) > 0) {
+				return usageErr("%s: signatures are verified for registry references; this source is read from disk", args[0])
+			}
 			opts := imageaudit.Options{Image: image.Options{Tag: tag, Platform: platform, Insecure: insecure}}
 			var bar *progress
 			if !noProg && isTerminal(c.ErrOrStderr()) {
@@ -48,10 +68,18 @@ REF is one of:
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			return out.finish(c, res, ".", nil)
+			if verifying {
+				v, err := checker.Check(c.Context(), args[0], finding.Location{})
+				if err != nil {
+					return usageErr("verify %s: %v", args[0], err)
+				}
+				trustaudit.Apply(res, []*verify.Verdict{v}, nil)
+			}
+			return out.finish(c, res, ".", cfg)
 		},
 	}
 	out.register(c)
+	vf.register(c)
 	c.Flags().StringVar(&tag, "tag", "", "the tag to audit in a docker save archive holding several")
 	c.Flags().StringVar(&platform, "platform", "", "os/arch[/variant] to pick from a multi-platform index (default linux/amd64)")
 	c.Flags().BoolVar(&insecure, "insecure", false, "allow a plain-HTTP registry")

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -213,4 +214,39 @@ func Judge(vs []*verify.Verdict, rs []*rules.Rule) ([]finding.Finding, []finding
 		es = append(es, p.Evidences()...)
 	}
 	return fs, es
+}
+
+// RequiredRef is Required for an image reference; references that do not
+// parse are not required (they fail later, with their own error).
+func (c *Checker) RequiredRef(ref string) bool {
+	var nopts []name.Option
+	if c.o.Insecure {
+		nopts = append(nopts, name.Insecure)
+	}
+	r, err := name.ParseReference(ref, nopts...)
+	if err != nil {
+		return false
+	}
+	return c.Required(r.Context().Name())
+}
+
+// Apply adds the verdicts' findings, evidence and facts to a result.
+func Apply(res *finding.Result, vs []*verify.Verdict, rs []*rules.Rule) {
+	fs, es := Judge(vs, rs)
+	res.Findings = append(res.Findings, fs...)
+	res.Evidence = append(res.Evidence, es...)
+	if res.Kinds == nil {
+		res.Kinds = map[finding.Kind]int{}
+	}
+	res.Kinds[finding.KindIntegrity] += len(vs)
+	if len(vs) == 1 && vs[0].Signatures != nil {
+		if res.Facts == nil {
+			res.Facts = map[string]any{}
+		}
+		v := vs[0]
+		res.Facts["signature"] = string(v.Signatures.Status)
+		if s := v.Signatures.Signers(); len(s) > 0 {
+			res.Facts["signed_by"] = strings.Join(s, ", ")
+		}
+	}
 }

@@ -1,0 +1,178 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/hardhull/hardhull/internal/report"
+	"github.com/hardhull/hardhull/internal/signtest"
+	"github.com/hardhull/hardhull/internal/verify"
+)
+
+const (
+	ghIssuer  = "https://token.actions.githubusercontent.com"
+	releaseWF = "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4"
+)
+
+// signedRegistry serves four images: signed with a key, signed keylessly
+// by the release workflow, unsigned, and carrying a copied signature.
+type signedRegistry struct {
+	reg                               *signtest.Registry
+	key                               *signtest.Key
+	pub, root                         string
+	keySigned, keyless, unsigned, cpy string
+}
+
+func newSignedRegistry(t *testing.T) *signedRegistry {
+	t.Helper()
+	s := &signedRegistry{reg: signtest.NewRegistry(false)}
+	t.Cleanup(s.reg.Server.Close)
+	repo := s.reg.Repo("team/app")
+	var err error
+	if s.key, err = signtest.NewKey(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s.pub = write(t, dir, "cosign.pub", string(s.key.PublicPEM))
+	kl, err := signtest.NewKeyless()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rootJSON, err := kl.TrustedRootJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.root = write(t, dir, "trusted_root.json", string(rootJSON))
+	push := func(tag string) string {
+		d, err := signtest.PushRandom(repo, tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.String()
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.keySigned, s.keyless, s.unsigned, s.cpy = push("key"), push("keyless"), push("unsigned"), push("copied")
+	kd, kld, cd := hash(t, s.keySigned), hash(t, s.keyless), hash(t, s.cpy)
+	must(signtest.SignTag(repo, kd, kd, s.key))
+	must(signtest.CopySignatures(repo, kd, cd))
+	b, err := kl.Bundle(releaseWF, ghIssuer, signtest.Statement(kld, verify.PredicateCosignSign, nil))
+	must(err)
+	must(signtest.AttachBundle(repo, kld, b, verify.PredicateCosignSign))
+	for _, p := range []*string{&s.keySigned, &s.keyless, &s.unsigned, &s.cpy} {
+		*p = repo.Name() + "@" + *p
+	}
+	return s
+}
+
+func TestImageVerify(t *testing.T) {
+	s := newSignedRegistry(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string // in the text output
+	}{
+		{"key verified", []string{"image", s.keySigned, "--verify-key", s.pub}, 0, "signed_by: " + s.pub},
+		{"unsigned", []string{"image", s.unsigned, "--verify-key", s.pub}, 1, "SG001"},
+		{"copied signature", []string{"image", s.cpy, "--verify-key", s.pub}, 1, "SG003"},
+		{"keyless verified", []string{"image", s.keyless, "--certificate-identity", releaseWF, "--certificate-oidc-issuer", ghIssuer, "--trusted-root", s.root}, 0, "signature: verified"},
+		{"keyless wrong identity", []string{"image", s.keyless, "--certificate-identity-regexp", "^https://github.com/other/", "--certificate-oidc-issuer", ghIssuer, "--trusted-root", s.root}, 1, "SG004"},
+		{"identity without issuer", []string{"image", s.keyless, "--certificate-identity", releaseWF}, 2, "go together"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := hh(t, "", tc.args...)
+			if code != tc.code || !strings.Contains(out+errs, tc.want) {
+				t.Fatalf("exit %d (want %d), output lacks %q:\n%s\n%s", code, tc.code, tc.want, out, errs)
+			}
+		})
+	}
+	// An unreachable registry is exit 2 with the reference, not a pass.
+	s.reg.Server.Close()
+	code, _, errs := hh(t, "", "image", s.keySigned, "--verify-key", s.pub)
+	if code != 2 || !strings.Contains(errs, s.keySigned) {
+		t.Fatalf("unreachable: exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestImageVerifyPolicy: the policy in .hardhull.yaml decides, per
+// repository, what is required; --config points at it.
+func TestImageVerifyPolicy(t *testing.T) {
+	s := newSignedRegistry(t)
+	dir := t.TempDir()
+	cfg := write(t, dir, ".hardhull.yaml", "signatures:\n  images:\n    - match: "+s.reg.Host+"/team/*\n      keys: ["+s.pub+"]\n")
+	if code, out, _ := hh(t, "", "image", s.keySigned, "--config", cfg); code != 0 || !strings.Contains(out, "signature: verified") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if code, out, _ := hh(t, "", "image", s.unsigned, "--config", cfg, "--format", "checklist"); code != 1 || !strings.Contains(checklistLine(out, "Images signed"), "FAIL") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+// TestVerifyNoSecrets: the signing key and the registry password never
+// reach any output format, whatever the verdict.
+func TestVerifyNoSecrets(t *testing.T) {
+	s := newSignedRegistry(t)
+	priv, err := s.key.PrivatePEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Join(strings.Split(string(priv), "\n")[1:3], "")
+	const regPassword = "Qe7Rt2Yu9Io4Pa1Sd6Fg3Hj8"
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	cfgJSON := `{"auths":{"` + s.reg.Host + `":{"username":"ci","password":"` + regPassword + `"}}}`
+	if err := os.WriteFile(filepath.Join(os.Getenv("DOCKER_CONFIG"), "config.json"), []byte(cfgJSON), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keyFile := write(t, t.TempDir(), "cosign.key", string(priv))
+	for _, format := range report.Formats {
+		for _, ref := range []string{s.keySigned, s.unsigned, s.cpy} {
+			_, out, errs := hh(t, "", "image", ref, "--verify-key", s.pub, "--format", format)
+			if w := leaks(out+errs, []string{body, regPassword}); w != "" {
+				t.Errorf("%s output for %s contains %q", format, ref, w)
+			}
+		}
+	}
+	// A private key given by mistake is refused without being echoed.
+	code, out, errs := hh(t, "", "image", s.keySigned, "--verify-key", keyFile)
+	if code != 2 || !strings.Contains(errs, "private key") {
+		t.Errorf("private key as --verify-key: exit %d, %q", code, errs)
+	}
+	if w := leaks(out+errs, []string{body}); w != "" {
+		t.Errorf("refusal echoes the key: %q", w)
+	}
+}
+
+func TestTrustImport(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	s := newSignedRegistry(t)
+	code, out, errs := hh(t, "", "trust", "import", s.root)
+	if code != 0 || !strings.Contains(out, "trusted_root.json") {
+		t.Fatalf("import: exit %d %q %q", code, out, errs)
+	}
+	// Keyless verification now needs no --trusted-root.
+	code, out, errs = hh(t, "", "image", s.keyless, "--certificate-identity", releaseWF, "--certificate-oidc-issuer", ghIssuer)
+	if code != 0 || !strings.Contains(out, "signature: verified") {
+		t.Fatalf("after import: exit %d\n%s\n%s", code, out, errs)
+	}
+	bad := write(t, t.TempDir(), "root.json", "{\"mediaType\": 1}")
+	if code, _, errs := hh(t, "", "trust", "import", bad); code != 2 || !strings.Contains(errs, bad) {
+		t.Fatalf("bad root: exit %d %q", code, errs)
+	}
+}
+
+func hash(t *testing.T, s string) v1.Hash {
+	t.Helper()
+	h, err := v1.NewHash(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
