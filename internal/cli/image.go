@@ -52,6 +52,7 @@ REF is one of:
 			if err != nil {
 				return err
 			}
+			topts.Platform = platform
 			checker := trustaudit.New(topts)
 			verifying := image.IsRegistryRef(args[0]) && checker.RequiredRef(args[0])
 			if !image.IsRegistryRef(args[0]) && (len(topts.Keys) > 0 || len(topts.Identities) > 0) {

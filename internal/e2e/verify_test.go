@@ -176,3 +176,35 @@ func hash(t *testing.T, s string) v1.Hash {
 	}
 	return h
 }
+
+func TestImageProvenance(t *testing.T) {
+	s := newSignedRegistry(t)
+	repo := s.reg.Repo("team/app")
+	prov := func(d v1.Hash) []byte {
+		return signtest.ProvenanceV02(d, "https://github.com/acme/app.git", "0123456789abcdef0123456789abcdef01234567",
+			[]signtest.Base{{Ref: "python:3.12-slim", Digest: "sha256:" + strings.Repeat("2", 64)}})
+	}
+	signed, err := signtest.PushWithAttestations(repo, "1.4", prov, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := signtest.SignTag(repo, signed, signed, s.key); err != nil {
+		t.Fatal(err)
+	}
+	ref := repo.Name() + "@" + signed.String()
+	code, out, errs := hh(t, "", "image", ref, "--verify-key", s.pub, "--require-provenance")
+	for _, want := range []string{"signature: verified", "provenance: https://slsa.dev/provenance/v0.2, covered by the verified signature, SBOM attached",
+		"provenance_source: https://github.com/acme/app.git", "provenance_commit: 0123456789abcdef", "SG007"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if code != 0 { // SG007 is low: below the default fail-on
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+	// Without provenance, --require-provenance fails the image (SG005).
+	code, out, _ = hh(t, "", "image", s.keySigned, "--verify-key", s.pub, "--require-provenance")
+	if code != 1 || !strings.Contains(out, "SG005") || !strings.Contains(out, "provenance: none") {
+		t.Errorf("no provenance: exit %d\n%s", code, out)
+	}
+}

@@ -16,8 +16,7 @@ import (
 //	signed: release                            signed with keys/release.pub's key (or: other)
 //	signature-copied-from: release             a signature by release of another image, copied here
 //	keyless: SUBJECT ISSUER                    signed keylessly by the testing CA for that identity
-//	provenance: source=URL commit=SHA base=REF BuildKit provenance (base= repeats)
-//	provenance-signed: true                    the index holding the provenance is signed by release
+//	provenance: source=URL commit=SHA base=REF the image becomes an index with BuildKit provenance (base= repeats)
 func integrityEx(policy, scenario, note string) finding.Example {
 	return finding.Example{Files: map[string]string{".hardhull.yaml": policy, "image.txt": scenario}, Note: note}
 }
@@ -125,3 +124,87 @@ func firstReason(r *verify.Report, st verify.Status) string {
 	}
 	return string(st)
 }
+
+const provPolicy = "signatures:\n  images:\n    - match: registry.example.com/team/*\n      keys: [keys/release.pub]\n      provenance: required\n      source: https://github.com/acme/app\n"
+
+var _ = register(finding.Rule{
+	ID: "SG005", Slug: "image-provenance-missing", Title: "Image has no build provenance where the policy requires it",
+	Severity: finding.Medium, Kind: finding.KindIntegrity,
+	Checklist: []string{"build.signed-images"}, CIS: []string{"4.2"}, OWASP: []string{"D08"},
+	Rationale: "Without provenance nobody can say which source, commit, builder and base images produced the image; a signature alone says who pushed it, not what it is.",
+	Fix:       "Build with BuildKit attestations and push the index: `docker buildx build --provenance=mode=max --sbom=true --push ...` (docker/build-push-action sets provenance by default).",
+	Bad:       []finding.Example{integrityEx(provPolicy, teamApp+"signed: release\n", "signed, but pushed without attestations")},
+	Good:      []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app.git commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\nsigned: release\n", "")},
+}, func(p *Pass) {
+	v := p.verdict()
+	if v == nil || v.Require == nil || !v.Require.Provenance || !v.ProvenanceChecked || v.Provenance != nil {
+		return
+	}
+	p.Report(v.Location(), "provenance:"+v.Repo, fmt.Sprintf("%s (%s) carries no SLSA provenance attestation; %s requires one", v.Ref, v.Digest, v.Require.From))
+})
+
+var _ = register(finding.Rule{
+	ID: "SG006", Slug: "image-provenance-wrong-source", Title: "Image provenance names another source than the policy expects",
+	Severity: finding.High, Kind: finding.KindIntegrity,
+	Checklist: []string{"build.signed-images"}, CIS: []string{"4.2"}, OWASP: []string{"D08"},
+	Rationale: "Provenance that names a fork, another repository or no source at all means the image was not built from the code you reviewed, whoever signed it.",
+	Fix:       "Build the image from the expected repository (a git build context or CI checkout), or correct source: in .hardhull.yaml.",
+	Bad:       []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/mallory/app.git commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\nsigned: release\n", "built from a fork")},
+	Good:      []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app.git#refs/tags/v1.4 commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\nsigned: release\n", "the .git suffix and ref fragment do not matter")},
+}, func(p *Pass) {
+	v := p.verdict()
+	if v == nil || v.Require == nil || v.Require.Source == "" || v.Provenance == nil {
+		return
+	}
+	got := v.Provenance.Source
+	if verify.NormSource(got) == verify.NormSource(v.Require.Source) {
+		return
+	}
+	if got == "" {
+		got = "no source"
+	}
+	p.Report(v.Location(), "source:"+v.Repo, fmt.Sprintf("%s (%s): provenance names %s, %s expects %s", v.Ref, v.Digest, got, v.Require.From, v.Require.Source))
+})
+
+var _ = register(finding.Rule{
+	ID: "SG007", Slug: "provenance-base-not-pinned", Title: "Base image in the provenance was not pinned by digest",
+	Severity: finding.Low, Kind: finding.KindIntegrity, Advisory: true,
+	Checklist: []string{"build.pinned-versions"}, CIS: []string{"4.2"}, OWASP: []string{"D08"},
+	Rationale: "The provenance shows the build took a base image by tag: the digest it resolved that day is recorded, but the next build may take another. A base with no digest at all cannot be identified.",
+	Fix:       "Pin the base in the Dockerfile by digest (FROM python:3.12-slim@sha256:...), using the digest the provenance recorded after review; let Renovate or Dependabot move it.",
+	Bad:       []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim\nsigned: release\n", "FROM python:3.12-slim")},
+	Good:      []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\nsigned: release\n", "")},
+}, func(p *Pass) {
+	v := p.verdict()
+	if v == nil || v.Provenance == nil {
+		return
+	}
+	for _, b := range v.Provenance.Bases {
+		if b.PinnedInSource() && b.Digest != "" {
+			continue
+		}
+		msg := fmt.Sprintf("%s (%s) was built FROM %s by tag", v.Ref, v.Digest, b.Image())
+		if b.Digest != "" {
+			msg += ", which resolved to " + b.Digest
+		} else {
+			msg += ", and the provenance records no digest for it"
+		}
+		p.Report(v.Location(), "base:"+v.Repo+":"+b.Image(), msg)
+	}
+})
+
+var _ = register(finding.Rule{
+	ID: "SG008", Slug: "image-provenance-unsigned", Title: "Image provenance not covered by a verified signature",
+	Severity: finding.Medium, Kind: finding.KindIntegrity,
+	Checklist: []string{"build.signed-images"}, CIS: []string{"4.2"}, OWASP: []string{"D08"},
+	Rationale: "BuildKit attestations are unsigned statements inside the image index: anyone who can push can write any provenance. They are evidence only when a trusted signature covers the index that lists them.",
+	Fix:       "Sign the index digest (not only a platform image) after the build, e.g. `cosign sign --yes IMAGE@INDEX_DIGEST`, so the signature covers the attestation manifests.",
+	Bad:       []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\n", "provenance present, index unsigned")},
+	Good:      []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\nsigned: release\n", "the index digest is signed")},
+}, func(p *Pass) {
+	v := p.verdict()
+	if v == nil || v.Require == nil || !v.Require.Provenance || v.Provenance == nil || v.Provenance.Signed {
+		return
+	}
+	p.Report(v.Location(), "provenance-unsigned:"+v.Repo, fmt.Sprintf("%s (%s): its %s provenance is an unsigned claim; no verified signature covers the index holding it", v.Ref, v.Digest, v.Provenance.PredicateType))
+})

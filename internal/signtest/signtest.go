@@ -26,6 +26,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/moby/buildkit/util/purl"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
 )
 
@@ -161,4 +163,87 @@ func CopySignatures(repo name.Repository, from, to v1.Hash) error {
 		return fmt.Errorf("read signatures of %s: %w", from, err)
 	}
 	return remote.Write(repo.Tag(to.Algorithm+"-"+to.Hex+".sig"), img)
+}
+
+// Base is a base image as BuildKit records it in provenance materials.
+type Base struct {
+	// Ref is what the Dockerfile named: python:3.12-slim or
+	// python:3.12-slim@sha256:...
+	Ref    string
+	Digest string // sha256:... resolved at build time ("" unknown)
+}
+
+// ProvenanceV02 is the SLSA v0.2 statement BuildKit writes with
+// --provenance=mode=max for a build from a git source.
+func ProvenanceV02(subject v1.Hash, source, commit string, bases []Base) []byte {
+	var mats []map[string]any
+	for _, b := range bases {
+		uri, err := purl.RefToPURL("docker", b.Ref, &ocispec.Platform{OS: "linux", Architecture: "amd64"})
+		if err != nil {
+			panic(err) // test constants
+		}
+		m := map[string]any{"uri": uri}
+		if b.Digest != "" {
+			m["digest"] = map[string]string{"sha256": strings.TrimPrefix(b.Digest, "sha256:")}
+		}
+		mats = append(mats, m)
+	}
+	if source != "" {
+		mats = append(mats, map[string]any{"uri": source, "digest": map[string]string{"sha1": commit}})
+	}
+	b, _ := json.Marshal(map[string]any{
+		"_type":         "https://in-toto.io/Statement/v0.1",
+		"predicateType": "https://slsa.dev/provenance/v0.2",
+		"subject":       []map[string]any{{"name": "pkg:docker/app@1.4?platform=linux%2Famd64", "digest": map[string]string{"sha256": subject.Hex}}},
+		"predicate": map[string]any{
+			"builder":   map[string]string{"id": "https://github.com/acme/app/actions/runs/42"},
+			"buildType": "https://mobyproject.org/buildkit@v1",
+			"materials": mats,
+			"invocation": map[string]any{
+				"configSource": map[string]any{"uri": source, "digest": map[string]string{"sha1": commit}, "entryPoint": "Dockerfile"},
+			},
+		},
+	})
+	return b
+}
+
+// PushWithAttestations pushes, under tag, an image index holding a
+// linux/amd64 image and BuildKit's attestation manifest for it (the
+// provenance statement made by prov from the image digest, plus an SPDX
+// SBOM when sbom is set), and returns the index digest.
+func PushWithAttestations(repo name.Repository, tag string, prov func(v1.Hash) []byte, sbom bool) (v1.Hash, error) {
+	img, err := RandomImage()
+	if err != nil {
+		return v1.Hash{}, err
+	}
+	d, err := img.Digest()
+	if err != nil {
+		return v1.Hash{}, err
+	}
+	att := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
+	layers := []mutate.Addendum{{
+		Layer:       static.NewLayer(prov(d), "application/vnd.in-toto+json"),
+		Annotations: map[string]string{"in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2"},
+	}}
+	if sbom {
+		layers = append(layers, mutate.Addendum{
+			Layer:       static.NewLayer([]byte(`{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://spdx.dev/Document","predicate":{"spdxVersion":"SPDX-2.3"}}`), "application/vnd.in-toto+json"),
+			Annotations: map[string]string{"in-toto.io/predicate-type": "https://spdx.dev/Document"},
+		})
+	}
+	if att, err = mutate.Append(att, layers...); err != nil {
+		return v1.Hash{}, err
+	}
+	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
+	idx = mutate.AppendManifests(idx,
+		mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: "amd64"}}},
+		mutate.IndexAddendum{Add: att, Descriptor: v1.Descriptor{
+			Platform:    &v1.Platform{OS: "unknown", Architecture: "unknown"},
+			Annotations: map[string]string{"vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": d.String()},
+		}},
+	)
+	if err := remote.WriteIndex(repo.Tag(tag), idx); err != nil {
+		return v1.Hash{}, err
+	}
+	return idx.Digest()
 }

@@ -114,6 +114,32 @@ func (w *world) build(t testing.TB, scenario string) string {
 			if err := signtest.CopySignatures(ref.Context(), other, w.digest(t, ref)); err != nil {
 				t.Fatal(err)
 			}
+		case "provenance":
+			// Replaces the image under the tag with an index carrying
+			// BuildKit attestations.
+			var source, commit string
+			var bases []signtest.Base
+			for _, f := range strings.Fields(v) {
+				k, val, _ := strings.Cut(f, "=")
+				switch k {
+				case "source":
+					source = val
+				case "commit":
+					commit = val
+				case "base":
+					b := signtest.Base{Ref: val, Digest: "sha256:2222222222222222222222222222222222222222222222222222222222222222"}
+					if _, d, ok := strings.Cut(val, "@"); ok {
+						b.Digest = d
+					}
+					bases = append(bases, b)
+				default:
+					t.Fatalf("provenance field %q", k)
+				}
+			}
+			prov := func(d v1.Hash) []byte { return signtest.ProvenanceV02(d, source, commit, bases) }
+			if _, err := signtest.PushWithAttestations(ref.Context(), ref.Identifier(), prov, true); err != nil {
+				t.Fatal(err)
+			}
 		case "keyless":
 			subject, issuer, ok := strings.Cut(v, " ")
 			if !ok {

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
@@ -36,7 +37,9 @@ type Options struct {
 	// TrustedRoot overrides the policy's trusted root and the imported one.
 	TrustedRoot string
 	Insecure    bool
-	Keychain    authn.Keychain
+	// Platform picks the image of an index whose provenance is read.
+	Platform string
+	Keychain authn.Keychain
 	// Remote adds registry options (a transport in tests).
 	Remote []remote.Option
 	Rules  []*rules.Rule
@@ -173,26 +176,40 @@ func (c *Checker) Check(ctx context.Context, ref string, at finding.Location) (*
 	v.Require = req
 	ropts := append([]remote.Option{remote.WithAuthFromKeychain(c.o.Keychain)}, c.o.Remote...)
 	st := verify.NewRemote(repo, ropts...)
-	digest, err := c.resolve(ctx, r, ropts)
+	desc, err := remote.Head(r, append([]remote.Option{remote.WithContext(ctx)}, ropts...)...)
 	if err != nil {
+		return nil, fmt.Errorf("resolve %s: %w", r, err)
+	}
+	if d, ok := r.(name.Digest); ok && d.DigestStr() != desc.Digest.String() {
+		return nil, fmt.Errorf("resolve %s: the registry serves %s", r, desc.Digest)
+	}
+	v.Digest = desc.Digest.String()
+	if v.Signatures, err = verify.Signatures(ctx, st, desc.Digest, trust); err != nil {
 		return nil, err
 	}
-	v.Digest = digest.String()
-	if v.Signatures, err = verify.Signatures(ctx, st, digest, trust); err != nil {
+	if err := c.provenance(ctx, st, desc.MediaType, desc.Digest, v); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-func (c *Checker) resolve(ctx context.Context, r name.Reference, ropts []remote.Option) (v1.Hash, error) {
-	if d, ok := r.(name.Digest); ok {
-		return v1.NewHash(d.DigestStr())
+// provenance reads the BuildKit provenance of an index. It is covered by
+// a signature when the index digest itself verified: the index lists the
+// attestation manifest by digest.
+func (c *Checker) provenance(ctx context.Context, st verify.Store, mt types.MediaType, d v1.Hash, v *verify.Verdict) error {
+	v.ProvenanceChecked = true
+	if !mt.IsIndex() {
+		return nil
 	}
-	desc, err := remote.Head(r, append([]remote.Option{remote.WithContext(ctx)}, ropts...)...)
+	p, err := verify.IndexProvenance(ctx, st, d, c.o.Platform)
 	if err != nil {
-		return v1.Hash{}, fmt.Errorf("resolve %s: %w", r, err)
+		return err
 	}
-	return desc.Digest, nil
+	if p != nil {
+		p.Signed = v.Signatures != nil && v.Signatures.Status == verify.Verified
+		v.Provenance = p
+	}
+	return nil
 }
 
 // Judge runs the integrity rules over verdicts.
@@ -248,5 +265,46 @@ func Apply(res *finding.Result, vs []*verify.Verdict, rs []*rules.Rule) {
 		if s := v.Signatures.Signers(); len(s) > 0 {
 			res.Facts["signed_by"] = strings.Join(s, ", ")
 		}
+		if p := v.Provenance; p != nil {
+			res.Facts["provenance"] = provenanceFact(p)
+			if p.Builder != "" {
+				res.Facts["provenance_builder"] = p.Builder
+			}
+			if p.Source != "" {
+				res.Facts["provenance_source"] = p.Source
+			}
+			if p.Commit != "" {
+				res.Facts["provenance_commit"] = p.Commit
+			}
+			var bases []string
+			for _, b := range p.Bases {
+				bases = append(bases, b.Image()+" ("+orNone(b.Digest)+")")
+			}
+			if len(bases) > 0 {
+				res.Facts["provenance_bases"] = strings.Join(bases, ", ")
+			}
+		} else if v.ProvenanceChecked {
+			res.Facts["provenance"] = "none"
+		}
 	}
+}
+
+func provenanceFact(p *verify.Provenance) string {
+	s := p.PredicateType
+	if p.Signed {
+		s += ", covered by the verified signature"
+	} else {
+		s += ", not covered by a verified signature"
+	}
+	if p.SBOM {
+		s += ", SBOM attached"
+	}
+	return s
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no digest"
+	}
+	return s
 }
