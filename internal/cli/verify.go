@@ -32,6 +32,10 @@ func (v *verifyFlags) register(c *cobra.Command) {
 	f.BoolVar(&v.provenance, "require-provenance", false, "with --verify-key or --certificate-identity: also require build provenance")
 }
 
+func (v *verifyFlags) any() bool {
+	return len(v.keys) > 0 || v.identity != "" || v.identityRegexp != "" || v.issuer != "" || v.issuerRegexp != "" || v.trustedRoot != "" || v.provenance
+}
+
 func (v *verifyFlags) options(cfg *config.Config, insecure bool) (trustaudit.Options, error) {
 	o := trustaudit.Options{Config: cfg, Keys: v.keys, TrustedRoot: v.trustedRoot, Insecure: insecure, Provenance: v.provenance}
 	idSet := v.identity != "" || v.identityRegexp != ""

@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -208,3 +209,44 @@ func TestImageProvenance(t *testing.T) {
 		t.Errorf("no provenance: exit %d\n%s", code, out)
 	}
 }
+
+// TestScanVerifyBases: each FROM and compose image the policy covers is
+// verified, and findings point at the line that names it; an image the
+// registry cannot serve is an input error there (exit 2).
+func TestScanVerifyBases(t *testing.T) {
+	s := newSignedRegistry(t)
+	dir := t.TempDir()
+	write(t, dir, "cosign.pub", string(s.key.PublicPEM))
+	write(t, dir, ".hardhull.yaml", "signatures:\n  images:\n    - match: "+s.reg.Host+"/team/*\n      keys: [cosign.pub]\n")
+	write(t, dir, "Dockerfile", "FROM "+s.keySigned+" AS build\nFROM "+s.unsigned+"\nUSER 1000\nHEALTHCHECK CMD [\"/app/health\"]\n")
+	write(t, dir, "compose.yaml", "services:\n  cache:\n    image: "+s.cpy+"\n")
+	code, out, errs := hh(t, "", "scan", dir, "--verify-bases", "--format", "json")
+	r := decode(t, out)
+	got := map[string]string{}
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Rule, "SG") {
+			got[f.Rule] = f.Location.Path + ":" + itoa(f.Location.Line)
+		}
+	}
+	if got["SG001"] != "Dockerfile:2" || got["SG003"] != "compose.yaml:3" || len(got) != 2 {
+		t.Fatalf("exit %d, integrity findings %v\n%s", code, got, errs)
+	}
+	if code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	// The verified base counts as evidence for the checklist item.
+	_, out, _ = hh(t, "", "scan", dir, "--verify-bases", "--format", "checklist")
+	if line := checklistLine(out, "Images signed"); !strings.Contains(line, "FAIL") {
+		t.Errorf("checklist: %q", line)
+	}
+	write(t, dir, "Dockerfile", "FROM "+s.reg.Host+"/team/app:no-such-tag\nUSER 1000\n")
+	code, _, errs = hh(t, "", "scan", dir, "--verify-bases")
+	if code != 2 || !strings.Contains(errs, "Dockerfile:1") || !strings.Contains(errs, "no-such-tag") {
+		t.Fatalf("missing image: exit %d, %q", code, errs)
+	}
+	if code, _, errs := hh(t, "", "scan", t.TempDir(), "--verify-bases"); code != 2 || !strings.Contains(errs, "nothing to verify against") {
+		t.Fatalf("no policy: exit %d %q", code, errs)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -168,8 +168,8 @@ func (c *Checker) Check(ctx context.Context, ref string, at finding.Location) (*
 		return nil, fmt.Errorf("parse reference %q: %w", ref, err)
 	}
 	repo := r.Context()
-	v := &verify.Verdict{Ref: ref, Repo: repo.Name(), At: at}
-	req, trust, err := c.requirement(repo.Name())
+	v := &verify.Verdict{Ref: ref, Repo: repoName(r), At: at}
+	req, trust, err := c.requirement(v.Repo)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,17 @@ func (c *Checker) RequiredRef(ref string) bool {
 	if err != nil {
 		return false
 	}
-	return c.Required(r.Context().Name())
+	return c.Required(repoName(r))
+}
+
+// repoName is the repository as policies name it: Docker Hub is docker.io
+// (go-containerregistry says index.docker.io).
+func repoName(r name.Reference) string {
+	n := r.Context().Name()
+	if rest, ok := strings.CutPrefix(n, name.DefaultRegistry+"/"); ok {
+		return "docker.io/" + rest
+	}
+	return n
 }
 
 // Apply adds the verdicts' findings, evidence and facts to a result.
@@ -307,4 +317,46 @@ func orNone(s string) string {
 		return "no digest"
 	}
 	return s
+}
+
+// Named is an image named in a project, with where.
+type Named struct {
+	Ref string
+	At  finding.Location
+}
+
+// CheckAll verifies the images a project names that the policy (or the
+// command line) covers, each reference once, and adds the verdicts to res.
+// An image that cannot be verified (registry unreachable, no such tag) is
+// an input error at the place that names it: the exit code is 2, never a
+// silent pass. It returns how many images were verified.
+func (c *Checker) CheckAll(ctx context.Context, res *finding.Result, imgs []Named, rs []*rules.Rule) int {
+	type outcome struct {
+		v   *verify.Verdict
+		err error
+	}
+	done := map[string]outcome{}
+	var vs []*verify.Verdict
+	for _, im := range imgs {
+		if !c.RequiredRef(im.Ref) {
+			continue
+		}
+		o, ok := done[im.Ref]
+		if !ok {
+			o.v, o.err = c.Check(ctx, im.Ref, finding.Location{})
+			done[im.Ref] = o
+		}
+		if o.err != nil {
+			res.Errors = append(res.Errors, finding.InputError{Path: im.At.Path, Line: im.At.Line, Message: fmt.Sprintf("verify %s: %v", im.Ref, o.err)})
+			continue
+		}
+		v := *o.v
+		v.At = im.At
+		v.At.Image = im.Ref
+		vs = append(vs, &v)
+	}
+	if len(vs) > 0 {
+		Apply(res, vs, rs)
+	}
+	return len(vs)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/verify"
 )
@@ -68,4 +69,22 @@ func TestCheckerErrors(t *testing.T) {
 	if _, err := New(Options{Config: cfg}).Check(context.Background(), ref, finding.Location{}); err == nil || !strings.Contains(err.Error(), "nowhere.json") {
 		t.Fatalf("missing trusted root: %v", err)
 	}
+}
+
+func TestRepoNameDockerHub(t *testing.T) {
+	c := New(Options{Config: mustConfig(t, "signatures:\n  images:\n    - match: python\n      keys: [k.pub]\n")})
+	for ref, want := range map[string]bool{"python:3.12-slim": true, "docker.io/library/python": true, "index.docker.io/library/python:3": true, "pythonx": false, "ghcr.io/python": false} {
+		if got := c.RequiredRef(ref); got != want {
+			t.Errorf("RequiredRef(%q) = %v, want %v", ref, got, want)
+		}
+	}
+}
+
+func mustConfig(t *testing.T, src string) *config.Config {
+	t.Helper()
+	c, err := config.Parse(".hardhull.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
