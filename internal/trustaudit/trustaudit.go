@@ -347,7 +347,11 @@ func (c *Checker) CheckAll(ctx context.Context, res *finding.Result, imgs []Name
 			done[im.Ref] = o
 		}
 		if o.err != nil {
-			res.Errors = append(res.Errors, finding.InputError{Path: im.At.Path, Line: im.At.Line, Message: fmt.Sprintf("verify %s: %v", im.Ref, o.err)})
+			where := im.At.Path
+			if where == "" {
+				where = im.At.Container
+			}
+			res.Errors = append(res.Errors, finding.InputError{Path: where, Line: im.At.Line, Message: fmt.Sprintf("verify %s: %v", im.Ref, o.err)})
 			continue
 		}
 		v := *o.v
@@ -359,4 +363,44 @@ func (c *Checker) CheckAll(ctx context.Context, res *finding.Result, imgs []Name
 		Apply(res, vs, rs)
 	}
 	return len(vs)
+}
+
+// Running is a container and the registry digests of its image.
+type Running struct {
+	Container   string
+	Image       string // as the container was started (Config.Image)
+	RepoDigests []string
+}
+
+// CheckContainers verifies the image each container runs, by the registry
+// digest the engine recorded for it. A covered container whose image has
+// no digest from that repository (built or loaded locally) cannot be
+// verified: that is an input error naming the container, not a pass.
+func (c *Checker) CheckContainers(ctx context.Context, res *finding.Result, cs []Running, rs []*rules.Rule) {
+	var imgs []Named
+	for _, r := range cs {
+		at := finding.Location{Container: r.Container, Field: "Config.Image"}
+		if !c.RequiredRef(r.Image) {
+			continue
+		}
+		ref, err := name.ParseReference(r.Image)
+		if err != nil {
+			res.Errors = append(res.Errors, finding.InputError{Path: r.Container, Message: fmt.Sprintf("verify %s: %v", r.Image, err)})
+			continue
+		}
+		pinned := ""
+		for _, d := range r.RepoDigests {
+			dr, err := name.NewDigest(d)
+			if err == nil && repoName(dr) == repoName(ref) {
+				pinned = d
+				break
+			}
+		}
+		if pinned == "" {
+			res.Errors = append(res.Errors, finding.InputError{Path: r.Container, Message: fmt.Sprintf("verify %s: the engine has no registry digest of %s for this image (built or loaded locally), so no signature can be looked up", r.Image, repoName(ref))})
+			continue
+		}
+		imgs = append(imgs, Named{Ref: pinned, At: at})
+	}
+	c.CheckAll(ctx, res, imgs, rs)
 }
