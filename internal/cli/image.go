@@ -54,17 +54,25 @@ REF is one of:
 			}
 			topts.Platform = platform
 			checker := trustaudit.New(topts)
-			verifying := image.IsRegistryRef(args[0]) && checker.RequiredRef(args[0])
-			if !image.IsRegistryRef(args[0]) && (len(topts.Keys) > 0 || len(topts.Identities) > 0) {
-				return usageErr("%s: signatures are verified for registry references; this source is read from disk", args[0])
-			}
+			source := args[0]
 			opts := imageaudit.Options{Image: image.Options{Tag: tag, Platform: platform, Insecure: insecure}}
+			if vf.layout != "" {
+				// The image itself comes from the layout too, by its
+				// reference as ref name.
+				if !image.IsRegistryRef(args[0]) {
+					return usageErr("with --layout, REF is the image's reference (its ref name in the layout), not %s", args[0])
+				}
+				source, opts.Image.Tag = image.PrefixOCILayout+vf.layout, args[0]
+			} else if !image.IsRegistryRef(args[0]) && (len(topts.Keys) > 0 || len(topts.Identities) > 0) {
+				return usageErr("%s: signatures are read from the registry, or from an OCI layout with --layout DIR and REF as the image's reference", args[0])
+			}
+			verifying := image.IsRegistryRef(args[0]) && checker.RequiredRef(args[0])
 			var bar *progress
 			if !noProg && isTerminal(c.ErrOrStderr()) {
 				bar = newProgress(c.ErrOrStderr())
 				opts.Image.Progress = bar.update
 			}
-			res, err := imageaudit.Audit(c.Context(), args[0], opts)
+			res, err := imageaudit.Audit(c.Context(), source, opts)
 			bar.done()
 			if err != nil {
 				return usageErr("%v", err)

@@ -19,6 +19,8 @@ type verifyFlags struct {
 	issuerRegexp   string
 	trustedRoot    string
 	provenance     bool
+	offline        bool
+	layout         string
 }
 
 func (v *verifyFlags) register(c *cobra.Command) {
@@ -30,14 +32,19 @@ func (v *verifyFlags) register(c *cobra.Command) {
 	f.StringVar(&v.issuerRegexp, "certificate-oidc-issuer-regexp", "", "like --certificate-oidc-issuer, as a regular expression")
 	f.StringVar(&v.trustedRoot, "trusted-root", "", "Sigstore trusted_root.json for keyless verification (default: the one `hardhull trust import` stored, or the policy's)")
 	f.BoolVar(&v.provenance, "require-provenance", false, "with --verify-key or --certificate-identity: also require build provenance")
+	f.BoolVar(&v.offline, "offline", false, "verify using only what is on disk: images, signatures and attestations from the OCI layout given with --layout")
+	f.StringVar(&v.layout, "layout", "", "OCI image layout holding the images (by their full reference as ref name), their signatures and attestations")
 }
 
 func (v *verifyFlags) any() bool {
-	return len(v.keys) > 0 || v.identity != "" || v.identityRegexp != "" || v.issuer != "" || v.issuerRegexp != "" || v.trustedRoot != "" || v.provenance
+	return len(v.keys) > 0 || v.identity != "" || v.identityRegexp != "" || v.issuer != "" || v.issuerRegexp != "" || v.trustedRoot != "" || v.provenance || v.offline || v.layout != ""
 }
 
 func (v *verifyFlags) options(cfg *config.Config, insecure bool) (trustaudit.Options, error) {
-	o := trustaudit.Options{Config: cfg, Keys: v.keys, TrustedRoot: v.trustedRoot, Insecure: insecure, Provenance: v.provenance}
+	o := trustaudit.Options{Config: cfg, Keys: v.keys, TrustedRoot: v.trustedRoot, Insecure: insecure, Provenance: v.provenance, Offline: v.offline, Layout: v.layout}
+	if v.offline && v.layout == "" {
+		return o, usageErr("--offline reads images and signatures from an OCI layout: give --layout DIR")
+	}
 	idSet := v.identity != "" || v.identityRegexp != ""
 	issSet := v.issuer != "" || v.issuerRegexp != ""
 	switch {

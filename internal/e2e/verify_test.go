@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/hardhull/hardhull/internal/report"
 	"github.com/hardhull/hardhull/internal/signtest"
@@ -250,3 +251,39 @@ func TestScanVerifyBases(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestOfflineLayout: with --offline --layout, image and scan verify from
+// the OCI layout alone; the registry is gone.
+func TestOfflineLayout(t *testing.T) {
+	s := newSignedRegistry(t)
+	repo := s.reg.Repo("team/app")
+	layoutDir := filepath.Join(t.TempDir(), "airgap")
+	var refs []name.Reference
+	for _, tag := range []string{"key", "unsigned"} {
+		refs = append(refs, repo.Tag(tag))
+	}
+	if err := signtest.ToLayout(layoutDir, refs...); err != nil {
+		t.Fatal(err)
+	}
+	s.reg.Server.Close()
+	signed, unsigned := repo.Tag("key").String(), repo.Tag("unsigned").String()
+	code, out, errs := hh(t, "", "image", signed, "--offline", "--layout", layoutDir, "--verify-key", s.pub)
+	if code != 0 || !strings.Contains(out, "signature: verified") {
+		t.Fatalf("offline image: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, out, _ := hh(t, "", "image", unsigned, "--offline", "--layout", layoutDir, "--verify-key", s.pub); code != 1 || !strings.Contains(out, "SG001") {
+		t.Fatalf("offline unsigned: exit %d\n%s", code, out)
+	}
+	dir := t.TempDir()
+	write(t, dir, "Dockerfile", "FROM "+signed+"\nUSER 1000\nHEALTHCHECK CMD [\"/app/health\"]\n")
+	if code, out, errs := hh(t, "", "scan", dir, "--verify-bases", "--offline", "--layout", layoutDir, "--verify-key", s.pub); code != 0 {
+		t.Fatalf("offline scan: exit %d\n%s\n%s", code, out, errs)
+	}
+	write(t, dir, "Dockerfile", "FROM "+repo.Tag("elsewhere").String()+"\nUSER 1000\n")
+	if code, _, errs := hh(t, "", "scan", dir, "--verify-bases", "--offline", "--layout", layoutDir, "--verify-key", s.pub); code != 2 || !strings.Contains(errs, "not in the offline layout") {
+		t.Fatalf("offline scan, image not in layout: exit %d %q", code, errs)
+	}
+	if code, _, errs := hh(t, "", "image", signed, "--offline", "--verify-key", s.pub); code != 2 || !strings.Contains(errs, "--layout") {
+		t.Fatalf("--offline alone: exit %d %q", code, errs)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -246,4 +247,65 @@ func PushWithAttestations(repo name.Repository, tag string, prov func(v1.Hash) [
 		return v1.Hash{}, err
 	}
 	return idx.Digest()
+}
+
+// ToLayout copies images from the registry into an OCI layout at dir, as
+// an air-gapped transfer does: each ref under its full name, plus its
+// cosign signature tag and its referrers (bundles), so that verification
+// can run from the layout alone.
+func ToLayout(dir string, refs ...name.Reference) error {
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		if p, err = layout.Write(dir, empty.Index); err != nil {
+			return err
+		}
+	}
+	for _, r := range refs {
+		desc, err := remote.Get(r)
+		if err != nil {
+			return err
+		}
+		ann := layout.WithAnnotations(map[string]string{"org.opencontainers.image.ref.name": r.String()})
+		if desc.MediaType.IsIndex() {
+			idx, err := desc.ImageIndex()
+			if err != nil {
+				return err
+			}
+			if err := p.AppendIndex(idx, ann); err != nil {
+				return err
+			}
+		} else {
+			img, err := desc.Image()
+			if err != nil {
+				return err
+			}
+			if err := p.AppendImage(img, ann); err != nil {
+				return err
+			}
+		}
+		sigTag := r.Context().Tag(desc.Digest.Algorithm + "-" + desc.Digest.Hex + ".sig")
+		if sig, err := remote.Image(sigTag); err == nil {
+			if err := p.AppendImage(sig, layout.WithAnnotations(map[string]string{"org.opencontainers.image.ref.name": sigTag.String()})); err != nil {
+				return err
+			}
+		}
+		refIdx, err := remote.Referrers(r.Context().Digest(desc.Digest.String()))
+		if err != nil {
+			return err
+		}
+		m, err := refIdx.IndexManifest()
+		if err != nil {
+			return err
+		}
+		for _, d := range m.Manifests {
+			img, err := remote.Image(r.Context().Digest(d.Digest.String()))
+			if err != nil {
+				return err
+			}
+			if err := p.AppendImage(img); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

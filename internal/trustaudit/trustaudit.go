@@ -6,6 +6,7 @@ package trustaudit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,6 +38,10 @@ type Options struct {
 	// TrustedRoot overrides the policy's trusted root and the imported one.
 	TrustedRoot string
 	Insecure    bool
+	// Offline forbids registry access; Layout is the OCI layout directory
+	// images (with their signatures and attestations) are read from.
+	Offline bool
+	Layout  string
 	// Platform picks the image of an index whose provenance is read.
 	Platform string
 	Keychain authn.Keychain
@@ -174,16 +179,60 @@ func (c *Checker) Check(ctx context.Context, ref string, at finding.Location) (*
 		return nil, err
 	}
 	v.Require = req
+	if c.o.Layout != "" {
+		return c.checkLayout(ctx, r, v, trust)
+	}
+	if c.o.Offline {
+		return nil, fmt.Errorf("%s: --offline reads only an OCI layout on disk (give --layout DIR)", ref)
+	}
 	ropts := append([]remote.Option{remote.WithAuthFromKeychain(c.o.Keychain)}, c.o.Remote...)
 	st := verify.NewRemote(repo, ropts...)
 	desc, err := remote.Head(r, append([]remote.Option{remote.WithContext(ctx)}, ropts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("resolve %s: %w", r, err)
 	}
+	return c.judge(ctx, st, r, v1.Descriptor{MediaType: desc.MediaType, Digest: desc.Digest}, v, trust)
+}
+
+// checkLayout finds the image in the offline OCI layout by its reference
+// (as written, or as repo:tag / repo@digest ref names) and verifies it with
+// what the layout carries.
+func (c *Checker) checkLayout(ctx context.Context, r name.Reference, v *verify.Verdict, trust verify.Trust) (*verify.Verdict, error) {
+	st, err := verify.OpenLayout(c.o.Layout, v.Repo)
+	if err != nil {
+		return nil, err
+	}
+	var desc v1.Descriptor
+	found := false
+	for _, n := range []string{v.Ref, r.String(), r.Identifier()} {
+		if d, err := st.Find(n); err == nil {
+			desc, found = d, true
+			break
+		} else if !errors.Is(err, verify.ErrNotFound) {
+			return nil, fmt.Errorf("%s: %w", c.o.Layout, err)
+		}
+	}
+	if dr, ok := r.(name.Digest); !found && ok {
+		if h, err := v1.NewHash(dr.DigestStr()); err == nil {
+			if d, err := st.FindDigest(h); err == nil {
+				desc, found = d, true
+			}
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("%s is not in the offline layout %s (ref names %s or %s)", v.Ref, c.o.Layout, r.String(), r.Identifier())
+	}
+	return c.judge(ctx, st, r, desc, v, trust)
+}
+
+// judge verifies the signatures and reads the provenance of the image
+// desc describes.
+func (c *Checker) judge(ctx context.Context, st verify.Store, r name.Reference, desc v1.Descriptor, v *verify.Verdict, trust verify.Trust) (*verify.Verdict, error) {
 	if d, ok := r.(name.Digest); ok && d.DigestStr() != desc.Digest.String() {
-		return nil, fmt.Errorf("resolve %s: the registry serves %s", r, desc.Digest)
+		return nil, fmt.Errorf("resolve %s: found %s instead", r, desc.Digest)
 	}
 	v.Digest = desc.Digest.String()
+	var err error
 	if v.Signatures, err = verify.Signatures(ctx, st, desc.Digest, trust); err != nil {
 		return nil, err
 	}

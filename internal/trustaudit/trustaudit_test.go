@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/signtest"
 	"github.com/hardhull/hardhull/internal/verify"
 )
 
@@ -88,3 +90,56 @@ func mustConfig(t *testing.T, src string) *config.Config {
 	}
 	return c
 }
+
+// TestOffline copies signed, copied-signature, keyless and attested images
+// with their signatures into an OCI layout, stops the registry, and
+// verifies from the layout alone.
+func TestOffline(t *testing.T) {
+	w := newWorld(t, true)
+	cfg := w.project(t, provPolicy)
+	signed := w.build(t, "image: registry.example.com/team/app:1.4\nprovenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\nsigned: release\n")
+	copied := w.build(t, "image: registry.example.com/team/app:copied\nsignature-copied-from: release\n")
+	keyless := w.build(t, "image: registry.example.com/team/app:keyless\nkeyless: "+releaseWF+" "+ghIssuer+"\n")
+	dir := filepath.Join(t.TempDir(), "layout")
+	var refs []name.Reference
+	for _, r := range []string{signed, copied, keyless} {
+		ref, err := name.ParseReference(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, ref)
+	}
+	if err := signtest.ToLayout(dir, refs...); err != nil {
+		t.Fatal(err)
+	}
+	w.reg.Server.Close()
+	ctx := context.Background()
+	c := New(Options{Config: cfg, Offline: true, Layout: dir})
+	v, err := c.Check(ctx, signed, finding.Location{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Signatures.Status != verify.Verified || v.Provenance == nil || !v.Provenance.Signed || !v.Provenance.SBOM {
+		t.Fatalf("signed: %s %+v", v.Signatures.Status, v.Provenance)
+	}
+	if v, err = c.Check(ctx, copied, finding.Location{}); err != nil || v.Signatures.Status != verify.WrongDigest {
+		t.Fatalf("copied: %+v %v", v, err)
+	}
+	kc := New(Options{Offline: true, Layout: dir, TrustedRoot: w.rootPath, Identities: []verify.Identity{{Issuer: ghIssuer, Subject: releaseWF}}})
+	if v, err = kc.Check(ctx, keyless, finding.Location{}); err != nil || v.Signatures.Status != verify.Verified {
+		t.Fatalf("keyless: %+v %v", v, err)
+	}
+	// Not in the layout: an error with the reference, never a pass.
+	if _, err := c.Check(ctx, w.host("registry.example.com/team/app:2.0"), finding.Location{}); err == nil || !strings.Contains(err.Error(), "not in the offline layout") {
+		t.Fatalf("missing: %v", err)
+	}
+	if _, err := New(Options{Config: cfg, Offline: true}).Check(ctx, signed, finding.Location{}); err == nil || !strings.Contains(err.Error(), "--offline") {
+		t.Fatalf("offline without layout: %v", err)
+	}
+}
+
+const (
+	ghIssuer   = "https://token.actions.githubusercontent.com"
+	releaseWF  = "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4"
+	provPolicy = "signatures:\n  images:\n    - match: registry.example.com/team/*\n      keys: [keys/release.pub]\n      provenance: required\n"
+)
