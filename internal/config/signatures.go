@@ -39,7 +39,9 @@ type ImagePolicy struct {
 	Match string `yaml:"match"`
 	// Keys are PEM public key files, relative to the config file.
 	Keys []string `yaml:"keys"`
-	// Identities are keyless signers; any one of them suffices.
+	// Identities are keyless signers; any one of them suffices. With
+	// neither keys nor identities, no signature is required (provenance
+	// can still be).
 	Identities []SignerIdentity `yaml:"identities"`
 	// Provenance is "required" to demand BuildKit provenance, "" otherwise.
 	Provenance string `yaml:"provenance"`
@@ -87,8 +89,8 @@ func (s *Signatures) validate(name string) error {
 		switch {
 		case strings.TrimSpace(p.Match) == "":
 			return fmt.Errorf("%s: match is required", at)
-		case len(p.Keys) == 0 && len(p.Identities) == 0:
-			return fmt.Errorf("%s (%s): give keys or identities that must have signed", at, p.Match)
+		case len(p.Keys) == 0 && len(p.Identities) == 0 && !p.RequiresProvenance():
+			return fmt.Errorf("%s (%s): give keys or identities that must have signed, or provenance: required", at, p.Match)
 		case p.Provenance != "" && p.Provenance != "required":
 			return fmt.Errorf("%s (%s): provenance is \"required\" or absent, not %q", at, p.Match, p.Provenance)
 		case p.Source != "" && !p.RequiresProvenance():

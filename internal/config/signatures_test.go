@@ -56,7 +56,7 @@ func TestSignaturesPolicy(t *testing.T) {
 func TestSignaturesPolicyErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{"signatures:\n  images:\n    - keys: [a.pub]\n", ".hardhull.yaml:3: signatures.images[0]: match is required"},
-		{"signatures:\n  images:\n    - match: x/*\n", "give keys or identities"},
+		{"signatures:\n  images:\n    - match: x/*\n", "give keys or identities that must have signed, or provenance: required"},
 		{"signatures:\n  images:\n    - match: x/*\n      keys: [a]\n      provenance: yes\n", `not "yes"`},
 		{"signatures:\n  images:\n    - match: x/*\n      keys: [a]\n      source: github.com/a/b\n", "add provenance: required"},
 		{"signatures:\n  images:\n    - match: x/*\n      identities: [{issuer: a}]\n", "exactly one of"},

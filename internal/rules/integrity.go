@@ -56,7 +56,7 @@ var _ = register(finding.Rule{
 		// Recorded here, the rule every verification passes through.
 		p.Evidence("build.signed-images", v.Location(), fmt.Sprintf("%s (%s) is signed by %s", v.Ref, v.Digest, strings.Join(v.Signatures.Signers(), ", ")))
 	}
-	if v.Require == nil || v.Signatures.Status != verify.Unsigned {
+	if v.Require == nil || !v.Require.Signed() || v.Signatures.Status != verify.Unsigned {
 		return
 	}
 	p.ReportFix(v.Location(), "unsigned:"+v.Repo, fmt.Sprintf("%s (%s) has no signature; %s requires one by %s", v.Ref, v.Digest, v.Require.From, strings.Join(v.Require.Signers(), ", ")), sigFix(v))
@@ -72,7 +72,7 @@ var _ = register(finding.Rule{
 	Good:      []finding.Example{integrityEx(keyPolicy, teamApp+"signed: release\n", "")},
 }, func(p *Pass) {
 	v := p.verdict()
-	if v == nil || v.Require == nil || v.Signatures == nil || v.Signatures.Status != verify.Invalid {
+	if v == nil || v.Require == nil || !v.Require.Signed() || v.Signatures == nil || v.Signatures.Status != verify.Invalid {
 		return
 	}
 	p.ReportFix(v.Location(), "invalid:"+v.Repo, fmt.Sprintf("%s (%s) has %s, none of which verifies: %s", v.Ref, v.Digest, plural(len(v.Signatures.Signatures), "signature"), firstReason(v.Signatures, verify.Invalid)), sigFix(v))
@@ -88,7 +88,7 @@ var _ = register(finding.Rule{
 	Good:      []finding.Example{integrityEx(keyPolicy, teamApp+"signed: release\n", "")},
 }, func(p *Pass) {
 	v := p.verdict()
-	if v == nil || v.Require == nil || v.Signatures == nil || v.Signatures.Status != verify.WrongDigest {
+	if v == nil || v.Require == nil || !v.Require.Signed() || v.Signatures == nil || v.Signatures.Status != verify.WrongDigest {
 		return
 	}
 	p.Report(v.Location(), "other-digest:"+v.Repo, fmt.Sprintf("%s (%s): %s", v.Ref, v.Digest, firstReason(v.Signatures, verify.WrongDigest)))
@@ -109,7 +109,7 @@ var _ = register(finding.Rule{
 		teamApp+"keyless: https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4 https://token.actions.githubusercontent.com\n", "")},
 }, func(p *Pass) {
 	v := p.verdict()
-	if v == nil || v.Require == nil || v.Signatures == nil || v.Signatures.Status != verify.WrongIdentity {
+	if v == nil || v.Require == nil || !v.Require.Signed() || v.Signatures == nil || v.Signatures.Status != verify.WrongIdentity {
 		return
 	}
 	p.ReportFix(v.Location(), "identity:"+v.Repo, fmt.Sprintf("%s (%s): %s", v.Ref, v.Digest, firstReason(v.Signatures, verify.WrongIdentity)), sigFix(v))
@@ -197,13 +197,13 @@ var _ = register(finding.Rule{
 	ID: "SG008", Slug: "image-provenance-unsigned", Title: "Image provenance not covered by a verified signature",
 	Severity: finding.Medium, Kind: finding.KindIntegrity,
 	Checklist: []string{"build.signed-images"}, CIS: []string{"4.2"}, OWASP: []string{"D08"},
-	Rationale: "BuildKit attestations are unsigned statements inside the image index: anyone who can push can write any provenance. They are evidence only when a trusted signature covers the index that lists them.",
+	Rationale: "BuildKit attestations are unsigned statements inside the image index: anyone who can push can write any provenance. They are evidence only when a trusted signature covers the index that lists them. (A policy entry that names no signer asks for provenance only, and this rule stays silent.)",
 	Fix:       "Sign the index digest (not only a platform image) after the build, e.g. `cosign sign --yes IMAGE@INDEX_DIGEST`, so the signature covers the attestation manifests.",
 	Bad:       []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\n", "provenance present, index unsigned")},
 	Good:      []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\nsigned: release\n", "the index digest is signed")},
 }, func(p *Pass) {
 	v := p.verdict()
-	if v == nil || v.Require == nil || !v.Require.Provenance || v.Provenance == nil || v.Provenance.Signed {
+	if v == nil || v.Require == nil || !v.Require.Signed() || !v.Require.Provenance || v.Provenance == nil || v.Provenance.Signed {
 		return
 	}
 	p.Report(v.Location(), "provenance-unsigned:"+v.Repo, fmt.Sprintf("%s (%s): its %s provenance is an unsigned claim; no verified signature covers the index holding it", v.Ref, v.Digest, v.Provenance.PredicateType))

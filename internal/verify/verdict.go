@@ -14,6 +14,10 @@ type Requirement struct {
 	Source string
 }
 
+// Signed reports whether any signer is required at all (a policy entry
+// may ask for provenance only).
+func (r *Requirement) Signed() bool { return len(r.Keys) > 0 || len(r.Identities) > 0 }
+
 // Signers describes who may sign, for messages.
 func (r *Requirement) Signers() []string {
 	out := append([]string(nil), r.Keys...)
