@@ -34,6 +34,12 @@ type Options struct {
 	// TrustedRegistries, when set, are the only registries images may
 	// come from (policy's trusted-registries).
 	TrustedRegistries []string
+	// Filter excludes paths from discovery and adds names per kind.
+	Filter *Filter
+	// ComposeSets name, relative to a scanned directory, the compose files
+	// that form one project each (config `compose:`); discovery does not
+	// group those files again.
+	ComposeSets [][]string
 	// OnImage, when set, receives every external image the project builds
 	// from (FROM) or runs (compose image:), with where it is named, once
 	// the scan is done, in a stable order (for --verify-bases).
@@ -193,7 +199,7 @@ func (s *scanner) addPath(p string) error {
 		}
 		return nil
 	}
-	d, err := Discover(p)
+	d, err := DiscoverFiltered(p, s.opts.Filter)
 	if err != nil {
 		return err
 	}
@@ -208,7 +214,30 @@ func (s *scanner) addPath(p string) error {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.addUnit(rel(f), abs, filepath.Dir(abs))
 	}
-	s.composeSets = append(s.composeSets, groupCompose(p, d.Compose, rel)...)
+	discovered := d.Compose
+	if len(s.opts.ComposeSets) > 0 {
+		inSet := map[string]bool{}
+		for _, set := range s.opts.ComposeSets {
+			cs := composeSet{}
+			for _, f := range set {
+				f = filepath.ToSlash(filepath.Clean(f))
+				inSet[f] = true
+				abs, _ := filepath.Abs(filepath.Join(p, f))
+				cs.files = append(cs.files, abs)
+				cs.display = append(cs.display, rel(f))
+			}
+			if len(cs.files) > 0 {
+				s.composeSets = append(s.composeSets, cs)
+			}
+		}
+		discovered = nil
+		for _, f := range d.Compose {
+			if !inSet[f] {
+				discovered = append(discovered, f)
+			}
+		}
+	}
+	s.composeSets = append(s.composeSets, groupCompose(p, discovered, rel)...)
 	for _, f := range d.Python {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.python = append(s.python, fileRef{rel(f), abs})
