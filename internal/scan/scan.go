@@ -41,7 +41,8 @@ type Options struct {
 	// group those files again.
 	ComposeSets [][]string
 	// OnImage, when set, receives every external image the project builds
-	// from (FROM) or runs (compose image:), with where it is named, once
+	// from (FROM, COPY --from, RUN --mount=from) or runs (compose image:),
+	// with where it is named, once
 	// the scan is done, in a stable order (for --verify-bases).
 	OnImage func(ref string, at finding.Location)
 }
