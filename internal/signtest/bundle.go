@@ -237,3 +237,52 @@ func trustedRootJSON(vs *ca.VirtualSigstore) ([]byte, error) {
 	}
 	return tr.MarshalJSON()
 }
+
+// SignTag stores a keyless signature of claimed in cosign v2's classic
+// layout under digest's sha256-<hex>.sig tag: the certificate and the
+// Rekor entry with its signed entry timestamp in annotations.
+func (kl *Keyless) SignTag(repo name.Repository, digest, claimed v1.Hash, subject, issuer string) error {
+	payload := Payload(repo, claimed)
+	ent, err := kl.VS.Sign(subject, issuer, payload)
+	if err != nil {
+		return err
+	}
+	vc, err := ent.VerificationContent()
+	if err != nil {
+		return err
+	}
+	sc, err := ent.SignatureContent()
+	if err != nil {
+		return err
+	}
+	tles, err := ent.TlogEntries()
+	if err != nil || len(tles) == 0 {
+		return fmt.Errorf("no tlog entry: %v", err)
+	}
+	tle := tles[0].TransparencyLogEntry()
+	logID, err := kl.VS.RekorLogID()
+	if err != nil {
+		return err
+	}
+	body := base64.StdEncoding.EncodeToString(tle.CanonicalizedBody)
+	set, err := kl.VS.RekorSignPayload(tlog.RekorPayload{Body: body, IntegratedTime: tle.IntegratedTime, LogIndex: tle.LogIndex, LogID: logID})
+	if err != nil {
+		return err
+	}
+	rb, err := json.Marshal(map[string]any{
+		"SignedEntryTimestamp": set,
+		"Payload":              map[string]any{"body": body, "integratedTime": tle.IntegratedTime, "logIndex": tle.LogIndex, "logID": logID},
+	})
+	if err != nil {
+		return err
+	}
+	cert, err := cryptoutils.MarshalCertificateToPEM(vc.Certificate())
+	if err != nil {
+		return err
+	}
+	return addSigLayer(repo, digest, payload, map[string]string{
+		"dev.cosignproject.cosign/signature": base64.StdEncoding.EncodeToString(sc.Signature()),
+		"dev.sigstore.cosign/certificate":    string(cert),
+		"dev.sigstore.cosign/bundle":         string(rb),
+	})
+}

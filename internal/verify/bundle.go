@@ -155,6 +155,12 @@ func verifyWithKeys(b *bundle.Bundle, t Trust, s *Signature) *sgverify.Verificat
 }
 
 func verifyKeyless(b *bundle.Bundle, t Trust, s *Signature) *sgverify.VerificationResult {
+	return verifyKeylessEntity(b, sgverify.WithoutArtifactUnsafe(), t, s)
+}
+
+// verifyKeylessEntity verifies a keyless signed entity against the trusted
+// root, then its signer against the allowed identities.
+func verifyKeylessEntity(b sgverify.SignedEntity, artifact sgverify.ArtifactPolicyOption, t Trust, s *Signature) *sgverify.VerificationResult {
 	if len(t.Identities) == 0 || t.Root == nil {
 		s.Status, s.Reason = Invalid, "signed keylessly, and the policy allows no certificate identity"
 		return nil
@@ -166,7 +172,7 @@ func verifyKeyless(b *bundle.Bundle, t Trust, s *Signature) *sgverify.Verificati
 		s.Status, s.Reason = Invalid, err.Error()
 		return nil
 	}
-	res, err := v.Verify(b, sgverify.NewPolicy(sgverify.WithoutArtifactUnsafe(), sgverify.WithoutIdentitiesUnsafe()))
+	res, err := v.Verify(b, sgverify.NewPolicy(artifact, sgverify.WithoutIdentitiesUnsafe()))
 	if err != nil {
 		s.Status, s.Reason = Invalid, "does not verify against the trusted root: "+err.Error()
 		return nil

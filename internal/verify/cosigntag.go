@@ -121,7 +121,7 @@ func judgeSimpleSigning(where string, payload []byte, ann map[string]string, dig
 		return s
 	}
 	if cert := ann[AnnotationCertificate]; cert != "" {
-		s.Status, s.Reason = Invalid, "keyless signature in the classic layout: hardhull verifies keyless signatures stored as Sigstore bundles (cosign v3, or cosign v2 with --new-bundle-format)"
+		judgeKeylessSimpleSigning(&s, payload, raw, ann, t)
 	} else {
 		s.Status, s.Reason = Invalid, "signature verifies with none of the trusted keys"
 		if len(t.Keys) == 0 {

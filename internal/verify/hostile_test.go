@@ -63,6 +63,17 @@ func TestHostileRegistry(t *testing.T) {
 			sigManifest(d, ls...)
 		}, "", "more than the 64 accepted"},
 		{"oversized payload", func(d v1.Hash) { sigManifest(d, simple(strings.Repeat("x", maxPayload+1), "AAAA")) }, "", "more than the"},
+		{"certificate without Rekor bundle", func(d v1.Hash) {
+			l := simple(string(signtest.Payload(repo, d)), "AAAA")
+			l.Annotations[AnnotationCertificate] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+			sigManifest(d, l)
+		}, Invalid, ""},
+		{"garbage Rekor bundle", func(d v1.Hash) {
+			l := simple(string(signtest.Payload(repo, d)), "AAAA")
+			l.Annotations[AnnotationCertificate] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+			l.Annotations[AnnotationBundle] = `{"Payload":{"body":"%%%"}}`
+			sigManifest(d, l)
+		}, Invalid, ""},
 		{"garbage bundle referrer", func(d v1.Hash) {
 			if err := signtest.AttachBundle(repo, d, []byte(`{"mediaType": 7}`), PredicateCosignSign); err != nil {
 				t.Fatal(err)
