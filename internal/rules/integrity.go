@@ -197,7 +197,7 @@ var _ = register(finding.Rule{
 	ID: "SG008", Slug: "image-provenance-unsigned", Title: "Image provenance not covered by a verified signature",
 	Severity: finding.Medium, Kind: finding.KindIntegrity,
 	Checklist: []string{"build.signed-images"}, CIS: []string{"4.2"}, OWASP: []string{"D08"},
-	Rationale: "BuildKit attestations are unsigned statements inside the image index: anyone who can push can write any provenance. They are evidence only when a trusted signature covers the index that lists them. (A policy entry that names no signer asks for provenance only, and this rule stays silent.)",
+	Rationale: "BuildKit attestations are unsigned statements inside the image index: anyone who can push can write any provenance. They are evidence only when a trusted signature covers the index that lists them, or when the provenance is itself a signed attestation (`cosign attest`) by a trusted signer. (A policy entry that names no signer asks for provenance only, and this rule stays silent.)",
 	Fix:       "Sign the index digest (not only a platform image) after the build, e.g. `cosign sign --yes IMAGE@INDEX_DIGEST`, so the signature covers the attestation manifests.",
 	Bad:       []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\n", "provenance present, index unsigned")},
 	Good:      []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111\nsigned: release\n", "the index digest is signed")},

@@ -232,21 +232,31 @@ func (c *Checker) judge(ctx context.Context, st verify.Store, r name.Reference, 
 		return nil, fmt.Errorf("resolve %s: found %s instead", r, desc.Digest)
 	}
 	v.Digest = desc.Digest.String()
+	st = verify.Memo(st)
 	var err error
 	if v.Signatures, err = verify.Signatures(ctx, st, desc.Digest, trust); err != nil {
 		return nil, err
 	}
-	if err := c.provenance(ctx, st, desc.MediaType, desc.Digest, v); err != nil {
+	if err := c.provenance(ctx, st, desc.MediaType, desc.Digest, v, trust); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-// provenance reads the BuildKit provenance of an index. It is covered by
-// a signature when the index digest itself verified: the index lists the
-// attestation manifest by digest.
-func (c *Checker) provenance(ctx context.Context, st verify.Store, mt types.MediaType, d v1.Hash, v *verify.Verdict) error {
+// provenance reads a signed SLSA attestation of the image, or else the
+// BuildKit provenance of an index, which is covered by a signature when
+// the index digest itself verified: the index lists the attestation
+// manifest by digest.
+func (c *Checker) provenance(ctx context.Context, st verify.Store, mt types.MediaType, d v1.Hash, v *verify.Verdict, trust verify.Trust) error {
 	v.ProvenanceChecked = true
+	// A signed SLSA attestation (cosign attest) is the stronger evidence:
+	// prefer it to BuildKit's unsigned statement.
+	if p, _, err := verify.AttestedProvenance(ctx, st, d, trust); err != nil {
+		return err
+	} else if p != nil {
+		v.Provenance = p
+		return nil
+	}
 	if !mt.IsIndex() {
 		return nil
 	}

@@ -143,3 +143,50 @@ const (
 	releaseWF  = "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4"
 	provPolicy = "signatures:\n  images:\n    - match: registry.example.com/team/*\n      keys: [keys/release.pub]\n      provenance: required\n"
 )
+
+// TestSignedAttestation: SLSA provenance signed as an attestation (cosign
+// attest, a bundle referrer) counts as signed provenance; one signed by a
+// key the policy does not trust is ignored.
+func TestSignedAttestation(t *testing.T) {
+	w := newWorld(t, true)
+	cfg := w.project(t, "signatures:\n  images:\n    - match: registry.example.com/team/*\n      keys: [keys/release.pub]\n      provenance: required\n      source: https://github.com/acme/app\n")
+	ctx := context.Background()
+	for _, tc := range []struct {
+		signer string
+		want   []string
+	}{
+		{"release", nil},
+		{"other", []string{"SG005"}},
+	} {
+		ref := w.build(t, "image: registry.example.com/team/app:"+tc.signer+"\nsigned: release\n")
+		r, err := name.ParseReference(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := w.digest(t, r)
+		stmt := signtest.ProvenanceV02(d, "https://github.com/acme/app", "0123456789abcdef0123456789abcdef01234567",
+			[]signtest.Base{{Ref: "python:3.12-slim@sha256:" + strings.Repeat("1", 64), Digest: "sha256:" + strings.Repeat("1", 64)}})
+		b, err := signtest.KeyBundle(w.keys[tc.signer], stmt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := signtest.AttachBundle(r.Context(), d, b, verify.PredicateSLSA02); err != nil {
+			t.Fatal(err)
+		}
+		v, err := New(Options{Config: cfg}).Check(ctx, ref, finding.Location{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, _ := Judge([]*verify.Verdict{v}, nil)
+		var got []string
+		for _, f := range fs {
+			got = append(got, f.Rule.ID)
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Fatalf("%s: findings %v, want %v (provenance %+v)", tc.signer, got, tc.want, v.Provenance)
+		}
+		if tc.want == nil && (v.Provenance == nil || !v.Provenance.Signed || v.Provenance.Commit == "") {
+			t.Fatalf("provenance %+v", v.Provenance)
+		}
+	}
+}
