@@ -54,12 +54,12 @@ var _ = register(finding.Rule{
 	}
 	if v.Signatures.Status == verify.Verified {
 		// Recorded here, the rule every verification passes through.
-		p.Evidence("build.signed-images", v.Location(), fmt.Sprintf("%s (%s) is signed by %s", v.Ref, v.Digest, strings.Join(v.Signatures.Signers(), ", ")))
+		p.Evidence("build.signed-images", v.Location(), fmt.Sprintf("%s is signed by %s", v.Named(), strings.Join(v.Signatures.Signers(), ", ")))
 	}
 	if v.Require == nil || !v.Require.Signed() || v.Signatures.Status != verify.Unsigned {
 		return
 	}
-	p.ReportFix(v.Location(), "unsigned:"+v.Repo, fmt.Sprintf("%s (%s) has no signature; %s requires one by %s", v.Ref, v.Digest, v.Require.From, strings.Join(v.Require.Signers(), ", ")), sigFix(v))
+	p.ReportFix(v.Location(), "unsigned:"+v.Repo, fmt.Sprintf("%s has no signature; %s requires one by %s", v.Named(), v.Require.From, strings.Join(v.Require.Signers(), ", ")), sigFix(v))
 })
 
 var _ = register(finding.Rule{
@@ -75,7 +75,7 @@ var _ = register(finding.Rule{
 	if v == nil || v.Require == nil || !v.Require.Signed() || v.Signatures == nil || v.Signatures.Status != verify.Invalid {
 		return
 	}
-	p.ReportFix(v.Location(), "invalid:"+v.Repo, fmt.Sprintf("%s (%s) has %s, none of which verifies: %s", v.Ref, v.Digest, plural(len(v.Signatures.Signatures), "signature"), firstReason(v.Signatures, verify.Invalid)), sigFix(v))
+	p.ReportFix(v.Location(), "invalid:"+v.Repo, fmt.Sprintf("%s has %s, none of which verifies: %s", v.Named(), plural(len(v.Signatures.Signatures), "signature"), firstReason(v.Signatures, verify.Invalid)), sigFix(v))
 })
 
 var _ = register(finding.Rule{
@@ -91,7 +91,7 @@ var _ = register(finding.Rule{
 	if v == nil || v.Require == nil || !v.Require.Signed() || v.Signatures == nil || v.Signatures.Status != verify.WrongDigest {
 		return
 	}
-	p.Report(v.Location(), "other-digest:"+v.Repo, fmt.Sprintf("%s (%s): %s", v.Ref, v.Digest, firstReason(v.Signatures, verify.WrongDigest)))
+	p.Report(v.Location(), "other-digest:"+v.Repo, fmt.Sprintf("%s: %s", v.Named(), firstReason(v.Signatures, verify.WrongDigest)))
 })
 
 var _ = register(finding.Rule{
@@ -112,7 +112,7 @@ var _ = register(finding.Rule{
 	if v == nil || v.Require == nil || !v.Require.Signed() || v.Signatures == nil || v.Signatures.Status != verify.WrongIdentity {
 		return
 	}
-	p.ReportFix(v.Location(), "identity:"+v.Repo, fmt.Sprintf("%s (%s): %s", v.Ref, v.Digest, firstReason(v.Signatures, verify.WrongIdentity)), sigFix(v))
+	p.ReportFix(v.Location(), "identity:"+v.Repo, fmt.Sprintf("%s: %s", v.Named(), firstReason(v.Signatures, verify.WrongIdentity)), sigFix(v))
 })
 
 // firstReason is the reason given for the first signature with status st.
@@ -140,7 +140,7 @@ var _ = register(finding.Rule{
 	if v == nil || v.Require == nil || !v.Require.Provenance || !v.ProvenanceChecked || v.Provenance != nil {
 		return
 	}
-	p.Report(v.Location(), "provenance:"+v.Repo, fmt.Sprintf("%s (%s) carries no SLSA provenance attestation; %s requires one", v.Ref, v.Digest, v.Require.From))
+	p.Report(v.Location(), "provenance:"+v.Repo, fmt.Sprintf("%s carries no SLSA provenance attestation; %s requires one", v.Named(), v.Require.From))
 })
 
 var _ = register(finding.Rule{
@@ -163,7 +163,7 @@ var _ = register(finding.Rule{
 	if got == "" {
 		got = "no source"
 	}
-	p.Report(v.Location(), "source:"+v.Repo, fmt.Sprintf("%s (%s): provenance names %s, %s expects %s", v.Ref, v.Digest, got, v.Require.From, v.Require.Source))
+	p.Report(v.Location(), "source:"+v.Repo, fmt.Sprintf("%s: provenance names %s, %s expects %s", v.Named(), got, v.Require.From, v.Require.Source))
 })
 
 var _ = register(finding.Rule{
@@ -183,7 +183,7 @@ var _ = register(finding.Rule{
 		if b.PinnedInSource() && b.Digest != "" {
 			continue
 		}
-		msg := fmt.Sprintf("%s (%s) was built FROM %s by tag", v.Ref, v.Digest, b.Image())
+		msg := fmt.Sprintf("%s was built FROM %s by tag", v.Named(), b.Image())
 		if b.Digest != "" {
 			msg += ", which resolved to " + b.Digest
 		} else {
@@ -206,5 +206,5 @@ var _ = register(finding.Rule{
 	if v == nil || v.Require == nil || !v.Require.Signed() || !v.Require.Provenance || v.Provenance == nil || v.Provenance.Signed {
 		return
 	}
-	p.Report(v.Location(), "provenance-unsigned:"+v.Repo, fmt.Sprintf("%s (%s): its %s provenance is an unsigned claim; no verified signature covers the index holding it", v.Ref, v.Digest, v.Provenance.PredicateType))
+	p.Report(v.Location(), "provenance-unsigned:"+v.Repo, fmt.Sprintf("%s: its %s provenance is an unsigned claim; no verified signature covers the index holding it", v.Named(), v.Provenance.PredicateType))
 })

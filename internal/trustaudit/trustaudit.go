@@ -334,6 +334,22 @@ func Apply(res *finding.Result, vs []*verify.Verdict, rs []*rules.Rule) {
 		if s := v.Signatures.Signers(); len(s) > 0 {
 			res.Facts["signed_by"] = strings.Join(s, ", ")
 		}
+		// Every signature found and its verdict, so a reviewer sees what
+		// was rejected and why, not only the outcome.
+		var sigs []string
+		for _, sg := range v.Signatures.Signatures {
+			line := sg.Layout + " " + sg.Where + ": " + string(sg.Status)
+			if sg.Signer != "" {
+				line += " by " + sg.Signer
+			}
+			if sg.Reason != "" {
+				line += " (" + sg.Reason + ")"
+			}
+			sigs = append(sigs, line)
+		}
+		if len(sigs) > 0 {
+			res.Facts["signatures"] = strings.Join(sigs, "; ")
+		}
 		if p := v.Provenance; p != nil {
 			res.Facts["provenance"] = provenanceFact(p)
 			if p.Builder != "" {

@@ -1,6 +1,10 @@
 package verify
 
-import "github.com/hardhull/hardhull/internal/finding"
+import (
+	"strings"
+
+	"github.com/hardhull/hardhull/internal/finding"
+)
 
 // Requirement is what a policy (or the command line) demands of an image.
 type Requirement struct {
@@ -56,4 +60,13 @@ func (v *Verdict) Location() finding.Location {
 		return l
 	}
 	return finding.Location{Image: v.Ref}
+}
+
+// Named is the image as messages name it: the reference, with the digest
+// verified when the reference does not already pin it.
+func (v *Verdict) Named() string {
+	if v.Digest == "" || strings.HasSuffix(v.Ref, "@"+v.Digest) {
+		return v.Ref
+	}
+	return v.Ref + " (" + v.Digest + ")"
 }
