@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -54,6 +55,7 @@ REF is one of:
 			}
 			topts.Platform = platform
 			checker := trustaudit.New(topts)
+			defer checker.Close()
 			source := args[0]
 			opts := imageaudit.Options{Image: image.Options{Tag: tag, Platform: platform, Insecure: insecure}}
 			if vf.layout != "" {
@@ -63,6 +65,9 @@ REF is one of:
 					return usageErr("with --layout, REF is the image's reference (its ref name in the layout), not %s", args[0])
 				}
 				source, opts.Image.Tag = image.PrefixOCILayout+vf.layout, args[0]
+				if st, err := os.Stat(vf.layout); err == nil && !st.IsDir() {
+					source = image.PrefixOCIArchive + vf.layout
+				}
 			} else if !image.IsRegistryRef(args[0]) && (len(topts.Keys) > 0 || len(topts.Identities) > 0) {
 				return usageErr("%s: signatures are read from the registry, or from an OCI layout with --layout DIR and REF as the image's reference", args[0])
 			}

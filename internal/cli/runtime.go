@@ -51,7 +51,9 @@ Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
 				if len(topts.Keys) == 0 && len(topts.Identities) == 0 && len(cfg.Signatures.Images) == 0 {
 					return usageErr("--verify: nothing to verify against: add signatures: to .hardhull.yaml, or give --verify-key or --certificate-identity")
 				}
-				res, err = runtimeaudit.AuditVerify(c.Context(), cli, sel, nil, trustaudit.New(topts))
+				ch := trustaudit.New(topts)
+				defer ch.Close()
+				res, err = runtimeaudit.AuditVerify(c.Context(), cli, sel, nil, ch)
 			} else if vf.any() {
 				return usageErr("--verify-key and --certificate-* apply with --verify")
 			} else {

@@ -80,6 +80,7 @@ func newScanCmd() *cobra.Command {
 					return usageErr("--verify-bases: nothing to verify against: add signatures: to .hardhull.yaml, or give --verify-key or --certificate-identity")
 				}
 				checker = trustaudit.New(topts)
+				defer checker.Close()
 				opts.OnImage = func(ref string, at finding.Location) { named = append(named, trustaudit.Named{Ref: ref, At: at}) }
 			} else if vf.any() {
 				return usageErr("--verify-key and --certificate-* apply with --verify-bases")

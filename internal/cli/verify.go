@@ -33,7 +33,7 @@ func (v *verifyFlags) register(c *cobra.Command) {
 	f.StringVar(&v.trustedRoot, "trusted-root", "", "Sigstore trusted_root.json for keyless verification (default: the one `hardhull trust import` stored, or the policy's)")
 	f.BoolVar(&v.provenance, "require-provenance", false, "with --verify-key or --certificate-identity: also require build provenance")
 	f.BoolVar(&v.offline, "offline", false, "verify using only what is on disk: images, signatures and attestations from the OCI layout given with --layout")
-	f.StringVar(&v.layout, "layout", "", "OCI image layout holding the images (by their full reference as ref name), their signatures and attestations")
+	f.StringVar(&v.layout, "layout", "", "OCI image layout directory or OCI archive (.tar) holding the images (by their full reference as ref name), their signatures and attestations")
 }
 
 func (v *verifyFlags) any() bool {

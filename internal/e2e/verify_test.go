@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"archive/tar"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -289,7 +290,45 @@ func TestOfflineLayout(t *testing.T) {
 	if code, _, errs := hh(t, "", "scan", dir, "--verify-bases", "--offline", "--layout", layoutDir, "--verify-key", s.pub); code != 2 || !strings.Contains(errs, "not in the offline layout") {
 		t.Fatalf("offline scan, image not in layout: exit %d %q", code, errs)
 	}
+	// The same layout packed as an OCI archive.
+	archive := filepath.Join(t.TempDir(), "airgap.tar")
+	tarDir(t, layoutDir, archive)
+	if code, out, errs := hh(t, "", "image", signed, "--offline", "--layout", archive, "--verify-key", s.pub); code != 0 || !strings.Contains(out, "signature: verified") {
+		t.Fatalf("offline archive: exit %d\n%s\n%s", code, out, errs)
+	}
 	if code, _, errs := hh(t, "", "image", signed, "--offline", "--verify-key", s.pub); code != 2 || !strings.Contains(errs, "--layout") {
 		t.Fatalf("--offline alone: exit %d %q", code, errs)
+	}
+}
+
+// tarDir packs a directory's regular files into a tar, as an OCI archive.
+func tarDir(t *testing.T, dir, dst string) {
+	t.Helper()
+	f, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tw := tar.NewWriter(f)
+	err = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || !info.Mode().IsRegular() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: filepath.ToSlash(rel), Mode: 0o644, Size: int64(len(b)), Typeflag: tar.TypeReg}); err != nil {
+			return err
+		}
+		_, err = tw.Write(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -57,6 +57,41 @@ type Checker struct {
 	mu   sync.Mutex
 	keys map[string]*verify.Key
 	root root.TrustedMaterial
+	// archive is the unpacked OCI archive given as Layout, once.
+	archive      *verify.Layout
+	archiveClean func()
+}
+
+// Close removes what the Checker unpacked (an OCI archive).
+func (c *Checker) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.archiveClean != nil {
+		c.archiveClean()
+		c.archiveClean, c.archive = nil, nil
+	}
+}
+
+// layoutStore opens the offline layout: a directory, or an OCI archive
+// (unpacked once).
+func (c *Checker) layoutStore(repo string) (*verify.Layout, error) {
+	st, err := os.Stat(c.o.Layout)
+	if err != nil {
+		return nil, fmt.Errorf("offline layout: %w", err)
+	}
+	if st.IsDir() {
+		return verify.OpenLayout(c.o.Layout, repo)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.archive == nil {
+		l, clean, err := verify.OpenArchive(c.o.Layout, "")
+		if err != nil {
+			return nil, err
+		}
+		c.archive, c.archiveClean = l, clean
+	}
+	return &verify.Layout{Path: c.archive.Path, Repo: repo}, nil
 }
 
 // New prepares a Checker.
@@ -198,7 +233,7 @@ func (c *Checker) Check(ctx context.Context, ref string, at finding.Location) (*
 // (as written, or as repo:tag / repo@digest ref names) and verifies it with
 // what the layout carries.
 func (c *Checker) checkLayout(ctx context.Context, r name.Reference, v *verify.Verdict, trust verify.Trust) (*verify.Verdict, error) {
-	st, err := verify.OpenLayout(c.o.Layout, v.Repo)
+	st, err := c.layoutStore(v.Repo)
 	if err != nil {
 		return nil, err
 	}

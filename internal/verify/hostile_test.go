@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"archive/tar"
 	"context"
 	"encoding/base64"
 	"os"
@@ -180,3 +181,51 @@ func FuzzBundle(f *testing.F) {
 }
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// TestHostileArchive: only index.json, oci-layout and sha256 blobs are
+// taken from an OCI archive; traversal names and links are ignored, and
+// an archive without an index is an error naming it.
+func TestHostileArchive(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(name string, entries map[string]string, link bool) string {
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tw := tar.NewWriter(f)
+		for n, c := range entries {
+			tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: int64(len(c)), Typeflag: tar.TypeReg})
+			tw.Write([]byte(c))
+		}
+		if link {
+			tw.WriteHeader(&tar.Header{Name: "blobs/sha256/" + strings.Repeat("b", 64), Linkname: "/etc/passwd", Typeflag: tar.TypeSymlink})
+		}
+		tw.Close()
+		f.Close()
+		return p
+	}
+	outside := filepath.Join(dir, "evil")
+	p := mk("bad.tar", map[string]string{"../evil": "x", "/abs/evil": "x", "blobs/sha256/../../evil": "x"}, true)
+	if _, _, err := OpenArchive(p, ""); err == nil || !strings.Contains(err.Error(), "no index.json") || !strings.Contains(err.Error(), p) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Stat(outside); err == nil {
+		t.Fatal("a traversal name was written")
+	}
+	p = mk("ok.tar", map[string]string{"index.json": `{"schemaVersion":2,"manifests":[]}`, "oci-layout": `{"imageLayoutVersion":"1.0.0"}`, "../evil": "x"}, true)
+	l, cleanup, err := OpenArchive(p, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cleanup()
+	if _, err := l.Find("x"); err != ErrNotFound {
+		t.Fatalf("find in empty archive: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(string(l.Path), "blobs", "sha256", strings.Repeat("b", 64))); err == nil {
+		t.Fatal("a link entry was extracted")
+	}
+	if _, err := os.Stat(outside); err == nil {
+		t.Fatal("a traversal name was written")
+	}
+}
