@@ -135,10 +135,25 @@ func TestVerifyNoSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	keyFile := write(t, t.TempDir(), "cosign.key", string(priv))
+	// A token passed as a build argument and recorded by max-mode
+	// provenance: reported (SG009), never printed.
+	const buildToken = "npm_Wk5Hq2Zr8Lp3Xv6Ct9Nb4Md7Fy1Gs0Ja"
+	repo := s.reg.Repo("team/app")
+	prov := func(d v1.Hash) []byte {
+		return signtest.ProvenanceV02Args(d, "https://github.com/acme/app", "abc", nil, map[string]string{"build-arg:NPM_TOKEN": buildToken, "build-arg:APP_VERSION": "1.4"})
+	}
+	leakyDigest, err := signtest.PushWithAttestations(repo, "leaky", prov, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaky := repo.Name() + "@" + leakyDigest.String()
+	if _, out, _ := hh(t, "", "image", leaky, "--verify-key", s.pub); !strings.Contains(out, "SG009") || !strings.Contains(out, "build-arg:APP_VERSION=1.4") {
+		t.Errorf("SG009 or provenance params missing:\n%s", out)
+	}
 	for _, format := range report.Formats {
-		for _, ref := range []string{s.keySigned, s.unsigned, s.cpy} {
+		for _, ref := range []string{s.keySigned, s.unsigned, s.cpy, leaky} {
 			_, out, errs := hh(t, "", "image", ref, "--verify-key", s.pub, "--format", format)
-			if w := leaks(out+errs, []string{body, regPassword}); w != "" {
+			if w := leaks(out+errs, []string{body, regPassword, buildToken}); w != "" {
 				t.Errorf("%s output for %s contains %q", format, ref, w)
 			}
 		}

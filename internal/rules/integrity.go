@@ -2,9 +2,11 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/secrets"
 	"github.com/hardhull/hardhull/internal/verify"
 )
 
@@ -16,7 +18,8 @@ import (
 //	signed: release                            signed with keys/release.pub's key (or: other)
 //	signature-copied-from: release             a signature by release of another image, copied here
 //	keyless: SUBJECT ISSUER                    signed keylessly by the testing CA for that identity
-//	provenance: source=URL commit=SHA base=REF the image becomes an index with BuildKit provenance (base= repeats)
+//	provenance: source=URL commit=SHA base=REF arg=NAME=VALUE
+//	                                           the image becomes an index with BuildKit provenance (base=, arg= repeat)
 func integrityEx(policy, scenario, note string) finding.Example {
 	return finding.Example{Files: map[string]string{".hardhull.yaml": policy, "image.txt": scenario}, Note: note}
 }
@@ -207,4 +210,32 @@ var _ = register(finding.Rule{
 		return
 	}
 	p.Report(v.Location(), "provenance-unsigned:"+v.Repo, fmt.Sprintf("%s: its %s provenance is an unsigned claim; no verified signature covers the index holding it", v.Named(), v.Provenance.PredicateType))
+})
+
+var _ = register(finding.Rule{
+	ID: "SG009", Slug: "provenance-secret-build-arg", Title: "Secret passed as a build argument, recorded in the provenance",
+	Severity: finding.High, Kind: finding.KindIntegrity,
+	Checklist: []string{"build.no-secrets", "secrets.no-hardcoded"}, CIS: []string{"4.10"}, OWASP: []string{"D06"},
+	Rationale: "BuildKit provenance in max mode records every build argument: a token passed with --build-arg ships to everyone who can pull the image, in the attestation next to it, even when the Dockerfile never stores it in a layer.",
+	Fix:       "Pass build-time secrets with `docker buildx build --secret id=token,env=TOKEN` and read them with RUN --mount=type=secret; rotate the exposed secret and rebuild.",
+	Bad:       []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111 arg=NPM_TOKEN=npm_Zq8vN3xPb7Lw2Tk9Rm4YcD6fH1jS5aE0uGxQ\nsigned: release\n", "built with --build-arg NPM_TOKEN=... and --provenance=mode=max")},
+	Good:      []finding.Example{integrityEx(provPolicy, teamApp+"provenance: source=https://github.com/acme/app commit=0123456789abcdef0123456789abcdef01234567 base=python:3.12-slim@sha256:1111111111111111111111111111111111111111111111111111111111111111 arg=APP_VERSION=1.4\nsigned: release\n", "")},
+}, func(p *Pass) {
+	v := p.verdict()
+	if v == nil || v.Provenance == nil {
+		return
+	}
+	var names []string
+	for k := range v.Provenance.Args {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		name := strings.TrimPrefix(k, "build-arg:")
+		val := v.Provenance.Args[k]
+		if !strings.HasPrefix(k, "build-arg:") || !secrets.SecretName(name) || !secrets.LiteralSecretValue(name, val) {
+			continue
+		}
+		p.Report(v.Location(), "provenance-arg:"+v.Repo+":"+name, fmt.Sprintf("%s: its provenance records build argument %s (%s)", v.Named(), name, secrets.Redact(val)))
+	}
 })

@@ -177,6 +177,12 @@ type Base struct {
 // ProvenanceV02 is the SLSA v0.2 statement BuildKit writes with
 // --provenance=mode=max for a build from a git source.
 func ProvenanceV02(subject v1.Hash, source, commit string, bases []Base) []byte {
+	return ProvenanceV02Args(subject, source, commit, bases, nil)
+}
+
+// ProvenanceV02Args is ProvenanceV02 with build arguments recorded as
+// mode=max does (build-arg:NAME → value).
+func ProvenanceV02Args(subject v1.Hash, source, commit string, bases []Base, args map[string]string) []byte {
 	var mats []map[string]any
 	for _, b := range bases {
 		uri, err := purl.RefToPURL("docker", b.Ref, &ocispec.Platform{OS: "linux", Architecture: "amd64"})
@@ -202,6 +208,7 @@ func ProvenanceV02(subject v1.Hash, source, commit string, bases []Base) []byte 
 			"materials": mats,
 			"invocation": map[string]any{
 				"configSource": map[string]any{"uri": source, "digest": map[string]string{"sha1": commit}, "entryPoint": "Dockerfile"},
+				"parameters":   map[string]any{"frontend": "dockerfile.v0", "args": args},
 			},
 		},
 	})

@@ -119,6 +119,7 @@ func (w *world) build(t testing.TB, scenario string) string {
 			// BuildKit attestations.
 			var source, commit string
 			var bases []signtest.Base
+			args := map[string]string{}
 			for _, f := range strings.Fields(v) {
 				k, val, _ := strings.Cut(f, "=")
 				switch k {
@@ -132,11 +133,14 @@ func (w *world) build(t testing.TB, scenario string) string {
 						b.Digest = d
 					}
 					bases = append(bases, b)
+				case "arg":
+					n, a, _ := strings.Cut(val, "=")
+					args["build-arg:"+n] = a
 				default:
 					t.Fatalf("provenance field %q", k)
 				}
 			}
-			prov := func(d v1.Hash) []byte { return signtest.ProvenanceV02(d, source, commit, bases) }
+			prov := func(d v1.Hash) []byte { return signtest.ProvenanceV02Args(d, source, commit, bases, args) }
 			if _, err := signtest.PushWithAttestations(ref.Context(), ref.Identifier(), prov, true); err != nil {
 				t.Fatal(err)
 			}

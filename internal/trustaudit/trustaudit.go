@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/secrets"
 	"github.com/hardhull/hardhull/internal/verify"
 	"github.com/sigstore/sigstore-go/pkg/root"
 )
@@ -403,6 +405,9 @@ func Apply(res *finding.Result, vs []*verify.Verdict, rs []*rules.Rule) {
 			if len(bases) > 0 {
 				res.Facts["provenance_bases"] = strings.Join(bases, ", ")
 			}
+			if params := provenanceParams(p); params != "" {
+				res.Facts["provenance_params"] = params
+			}
 		} else if v.ProvenanceChecked {
 			res.Facts["provenance"] = "none"
 		}
@@ -513,4 +518,28 @@ func (c *Checker) CheckContainers(ctx context.Context, res *finding.Result, cs [
 		imgs = append(imgs, Named{Ref: pinned, At: at})
 	}
 	c.CheckAll(ctx, res, imgs, rs)
+}
+
+// provenanceParams renders the recorded build parameters; every value is
+// redacted unless its name is plainly not a secret (build args are where
+// secrets leak into provenance).
+func provenanceParams(p *verify.Provenance) string {
+	var parts []string
+	if p.Frontend != "" {
+		parts = append(parts, "frontend="+p.Frontend)
+	}
+	keys := make([]string, 0, len(p.Args))
+	for k := range p.Args {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := p.Args[k]
+		name := strings.TrimPrefix(k, "build-arg:")
+		if secrets.SecretName(name) || secrets.LiteralSecretValue(name, v) {
+			v = secrets.Redact(v)
+		}
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, " ")
 }

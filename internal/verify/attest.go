@@ -139,6 +139,7 @@ type slsa02 struct {
 			URI    string            `json:"uri"`
 			Digest map[string]string `json:"digest"`
 		} `json:"configSource"`
+		Parameters buildParams `json:"parameters"`
 	} `json:"invocation"`
 	Materials []struct {
 		URI    string            `json:"uri"`
@@ -155,6 +156,7 @@ type slsa1 struct {
 				URI    string            `json:"uri"`
 				Digest map[string]string `json:"digest"`
 			} `json:"configSource"`
+			Request buildParams `json:"request"`
 		} `json:"externalParameters"`
 		ResolvedDependencies []struct {
 			URI    string            `json:"uri"`
@@ -167,6 +169,12 @@ type slsa1 struct {
 		} `json:"builder"`
 		Metadata map[string]json.RawMessage `json:"metadata"`
 	} `json:"runDetails"`
+}
+
+// buildParams is BuildKit's record of the build request.
+type buildParams struct {
+	Frontend string            `json:"frontend"`
+	Args     map[string]string `json:"args"`
 }
 
 // buildkitMetadata is BuildKit's own metadata block, which holds the VCS
@@ -196,6 +204,7 @@ func ParseProvenance(b []byte) (*Provenance, error) {
 		}
 		p.Builder, p.BuildType = pr.Builder.ID, pr.BuildType
 		p.Source, p.Commit = pr.Invocation.ConfigSource.URI, pr.Invocation.ConfigSource.Digest["sha1"]
+		p.Frontend, p.Args = pr.Invocation.Parameters.Frontend, pr.Invocation.Parameters.Args
 		for _, m := range pr.Materials {
 			p.Bases = append(p.Bases, material(m.URI, m.Digest))
 		}
@@ -208,6 +217,7 @@ func ParseProvenance(b []byte) (*Provenance, error) {
 		bd := pr.BuildDefinition
 		p.Builder, p.BuildType = pr.RunDetails.Builder.ID, bd.BuildType
 		p.Source, p.Commit = bd.ExternalParameters.ConfigSource.URI, bd.ExternalParameters.ConfigSource.Digest["sha1"]
+		p.Frontend, p.Args = bd.ExternalParameters.Request.Frontend, bd.ExternalParameters.Request.Args
 		for _, m := range bd.ResolvedDependencies {
 			p.Bases = append(p.Bases, material(m.URI, m.Digest))
 		}

@@ -107,3 +107,18 @@ func FuzzParseProvenance(f *testing.F) {
 		_ = NormSource(p.Source)
 	})
 }
+
+func TestParseProvenanceParams(t *testing.T) {
+	d := v1.Hash{Algorithm: "sha256", Hex: strings.Repeat("a", 64)}
+	p, err := ParseProvenance(signtest.ProvenanceV02Args(d, "https://x/y", "c", nil, map[string]string{"build-arg:A": "1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Frontend != "dockerfile.v0" || p.Args["build-arg:A"] != "1" {
+		t.Fatalf("%+v", p)
+	}
+	v1doc := strings.Replace(slsa1Doc, `"externalParameters":{"configSource":{}}`, `"externalParameters":{"configSource":{},"request":{"frontend":"dockerfile.v0","args":{"build-arg:TOKEN":"x"}}}`, 1)
+	if p, err = ParseProvenance([]byte(v1doc)); err != nil || p.Args["build-arg:TOKEN"] != "x" || p.Frontend != "dockerfile.v0" {
+		t.Fatalf("v1: %+v %v", p, err)
+	}
+}

@@ -9,6 +9,11 @@ type Provenance struct {
 	Source        string     `json:"source,omitempty"`
 	Commit        string     `json:"commit,omitempty"`
 	Bases         []Material `json:"materials,omitempty"`
+	// Frontend, Target and Args are the build parameters BuildKit records
+	// (args only with mode=max): build-arg:NAME → value. Values are as
+	// recorded; whoever prints them redacts them.
+	Frontend string            `json:"frontend,omitempty"`
+	Args     map[string]string `json:"-"`
 	// Signed is true when a verified signature covers the attestation
 	// (a signed index that holds it, or a signed attestation).
 	Signed bool `json:"signed"`
