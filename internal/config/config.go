@@ -41,6 +41,8 @@ type Config struct {
 	// Compose names the files that form one project each, relative to the
 	// scanned directory: [[compose.yml, compose.deploy.yml]].
 	Compose [][]string `yaml:"compose"`
+	// Signatures is the image integrity policy.
+	Signatures Signatures `yaml:"signatures"`
 
 	path string
 }
@@ -104,6 +106,9 @@ func Parse(name string, b []byte) (*Config, error) {
 		if len(set) == 0 {
 			return nil, fmt.Errorf("%s: compose set %d is empty", name, i+1)
 		}
+	}
+	if err := c.Signatures.validate(name); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

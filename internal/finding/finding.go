@@ -148,7 +148,8 @@ const (
 	KindCI         Kind = "ci" // a CI pipeline file (GitHub Actions, GitLab CI)
 	// KindEngine is a Docker engine's configuration: what its API reports
 	// (/info, /version, /networks, /plugins) or a daemon.json file.
-	KindEngine Kind = "engine"
+	KindEngine    Kind = "engine"
+	KindIntegrity Kind = "integrity" // an image's signatures and provenance
 )
 
 // Example is one input that a rule must (Bad) or must not (Good) flag.

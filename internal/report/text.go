@@ -96,6 +96,7 @@ var kindNouns = []struct {
 	{finding.KindContext, "build context", "build contexts"},
 	{finding.KindPython, "Python file", "Python files"},
 	{finding.KindCI, "CI file", "CI files"},
+	{finding.KindIntegrity, "image verified", "images verified"},
 	{finding.KindImage, "image", "images"},
 	{finding.KindContainer, "container", "containers"},
 	{finding.KindEngine, "engine configuration", "engine configurations"},

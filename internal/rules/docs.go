@@ -146,6 +146,8 @@ func writeExamples(b *strings.Builder, label string, exs []finding.Example) {
 				lang = "text"
 			case strings.HasSuffix(n, ".py"):
 				lang = "python"
+			case strings.HasSuffix(n, ".txt"):
+				lang = "text"
 			case strings.HasSuffix(n, "ignore"):
 				lang = "text"
 			}

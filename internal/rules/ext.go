@@ -11,6 +11,7 @@ import (
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/pyapp"
 	"github.com/hardhull/hardhull/internal/secrets"
+	"github.com/hardhull/hardhull/internal/verify"
 )
 
 // Extensions holds the artifacts of the other kinds; each family adds its
@@ -59,4 +60,7 @@ type Extensions struct {
 	DaemonFile *daemon.Settings
 	// Now is the date release support is judged against (zero: today).
 	Now time.Time
+
+	// Integrity is one image's signature and provenance verdict.
+	Integrity *verify.Verdict
 }

@@ -54,6 +54,17 @@ func (s *scanner) loadCompose(ctx context.Context) {
 				pass := &rules.Pass{Ext: rules.Extensions{Compose: p, Display: displayer(set), TrustedRegistries: s.opts.TrustedRegistries}}
 				s.addFindings(rules.Run(pass, cRules))
 				s.addEvidence(pass.Evidences())
+				disp := displayer(set)
+				for _, svc := range p.Services() {
+					if _, builds := svc.BuildSpec(); builds || svc.Image == "" {
+						continue // the image is what the build produces
+					}
+					if raw, ok := svc.Raw("image"); ok && raw.Interpolated {
+						continue
+					}
+					pos := svc.Pos("image")
+					s.addImage(svc.Image, finding.Location{Path: disp(pos.File), Line: pos.Line, Column: pos.Column})
+				}
 			}
 		}()
 	}

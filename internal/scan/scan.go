@@ -40,6 +40,11 @@ type Options struct {
 	// that form one project each (config `compose:`); discovery does not
 	// group those files again.
 	ComposeSets [][]string
+	// OnImage, when set, receives every external image the project builds
+	// from (FROM, COPY --from, RUN --mount=from) or runs (compose image:),
+	// with where it is named, once
+	// the scan is done, in a stable order (for --verify-bases).
+	OnImage func(ref string, at finding.Location)
 }
 
 // Scan runs the source audit.
@@ -80,6 +85,7 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	s.runPython()
 	s.runCI()
 	s.runDaemons()
+	s.reportImages()
 	sortFindings(res.Findings)
 	return res, nil
 }
@@ -101,6 +107,37 @@ type scanner struct {
 	root        string // the one directory scanned, for relative paths
 	contexts    map[string]*ctxEntry
 	scanned     map[string]*secretEntry
+	images      []namedImage
+}
+
+type namedImage struct {
+	ref string
+	at  finding.Location
+}
+
+func (s *scanner) addImage(ref string, at finding.Location) {
+	if s.opts.OnImage == nil || ref == "" || strings.Contains(ref, "$") || strings.EqualFold(ref, "scratch") {
+		return
+	}
+	s.mu.Lock()
+	s.images = append(s.images, namedImage{ref, at})
+	s.mu.Unlock()
+}
+
+func (s *scanner) reportImages() {
+	if s.opts.OnImage == nil {
+		return
+	}
+	sort.SliceStable(s.images, func(i, j int) bool {
+		a, b := s.images[i].at, s.images[j].at
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Line < b.Line
+	})
+	for _, im := range s.images {
+		s.opts.OnImage(im.ref, im.at)
+	}
 }
 
 type fileRef struct{ display, abs string }
