@@ -8,6 +8,7 @@ import (
 
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/imageaudit"
+	"github.com/hardhull/hardhull/internal/vulndb"
 	"github.com/spf13/cobra"
 )
 
@@ -20,6 +21,8 @@ func newImageCmd() *cobra.Command {
 		platform string
 		insecure bool
 		noProg   bool
+		db       dbFlag
+		vulnOpts imageaudit.VulnOptions
 	)
 	c := &cobra.Command{
 		Use:   "image REF",
@@ -37,7 +40,8 @@ REF is one of:
   hardhull image --platform linux/arm64 registry.example.com/app:1.2`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts := imageaudit.Options{Image: image.Options{Tag: tag, Platform: platform, Insecure: insecure}}
+			opts := imageaudit.Options{Image: image.Options{Tag: tag, Platform: platform, Insecure: insecure}, Vulns: vulnOpts}
+			opts.Vulns.DB = db.path
 			var bar *progress
 			if !noProg && isTerminal(c.ErrOrStderr()) {
 				bar = newProgress(c.ErrOrStderr())
@@ -56,6 +60,10 @@ REF is one of:
 	c.Flags().StringVar(&platform, "platform", "", "os/arch[/variant] to pick from a multi-platform index (default linux/amd64)")
 	c.Flags().BoolVar(&insecure, "insecure", false, "allow a plain-HTTP registry")
 	c.Flags().BoolVar(&noProg, "no-progress", false, "no progress bar on a terminal")
+	db.register(c)
+	c.Flags().BoolVar(&vulnOpts.Off, "no-vulns", false, "do not match packages against the vulnerability database")
+	c.Flags().BoolVar(&vulnOpts.IgnoreUnfixed, "ignore-unfixed", false, "hide vulnerabilities without a released fix")
+	c.Flags().DurationVar(&vulnOpts.MaxAge, "max-db-age", vulndb.MaxAge, "a database source older than this is a finding (VU002)")
 	return c
 }
 

@@ -114,6 +114,10 @@ type Finding struct {
 	// instruction's text, a compose key path, an image path); baselines
 	// fingerprint on it so that they survive line shifts.
 	Key string `json:"-"`
+	// Details is structured data a machine reader needs beyond the
+	// message (a vulnerability's IDs, package, fixed versions); the JSON
+	// report carries it. It must never hold a secret value.
+	Details any `json:"-"`
 }
 
 // FixText is the finding's own fix or else its rule's.

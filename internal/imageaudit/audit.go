@@ -5,20 +5,35 @@ package imageaudit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/image"
+	"github.com/hardhull/hardhull/internal/inventory"
 	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/vuln"
+	"github.com/hardhull/hardhull/internal/vulndb"
 )
 
 // Options selects the image and the rules.
 type Options struct {
 	Image image.Options
 	Rules []*rules.Rule
+	Vulns VulnOptions
+}
+
+// VulnOptions configure the vulnerability match.
+type VulnOptions struct {
+	Off           bool          // no vulnerability matching at all
+	DB            string        // database file; default vulndb.DefaultPath
+	MaxAge        time.Duration // older sources are a finding; default vulndb.MaxAge
+	IgnoreUnfixed bool
+	Now           time.Time // default time.Now
 }
 
 // maxScanText bounds the text files whose content is kept for secret
@@ -60,11 +75,64 @@ func Audit(ctx context.Context, ref string, opts Options) (*finding.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return Judge(img, ref, opts.Rules), nil
+	vs, err := MatchVulns(img, opts.Vulns)
+	if err != nil {
+		return nil, err
+	}
+	return JudgeWith(img, ref, opts.Rules, vs), nil
 }
 
-// Judge runs the image rules over a walked image.
+// MatchVulns inventories the image and matches it against the database.
+// A missing database is not an error: the result says so and how to get
+// one, and the checklist item stays undecided.
+func MatchVulns(img *image.Image, o VulnOptions) (*rules.VulnScan, error) {
+	if o.Off {
+		return nil, nil
+	}
+	vs := &rules.VulnScan{Now: o.Now, MaxAge: o.MaxAge, IgnoreUnfixed: o.IgnoreUnfixed}
+	if vs.Now.IsZero() {
+		vs.Now = time.Now()
+	}
+	if vs.MaxAge <= 0 {
+		vs.MaxAge = vulndb.MaxAge
+	}
+	path := o.DB
+	if path == "" {
+		p, err := vulndb.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	db, err := vulndb.Open(path)
+	if errors.Is(err, vulndb.ErrNoDB) {
+		vs.NoDB = fmt.Sprintf("not scanned for vulnerabilities: %v; run `hardhull db update` where the internet is reachable, or `hardhull db import <Ecosystem>/all.zip...` with OSV exports copied in", err)
+		return vs, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	inv := inventory.FromImage(img)
+	rep, err := vuln.Match(db, inv.Packages)
+	if err != nil {
+		return nil, err
+	}
+	if inv.Partial {
+		rep.Notes = append(rep.Notes, "a package database was larger than the loader's content cap: the inventory is incomplete")
+	}
+	vs.Report = rep
+	return vs, nil
+}
+
+// Judge runs the image rules over a walked image, without vulnerability
+// matching.
 func Judge(img *image.Image, ref string, rs []*rules.Rule) *finding.Result {
+	return JudgeWith(img, ref, rs, nil)
+}
+
+// JudgeWith runs the image rules with a vulnerability match (nil: none).
+func JudgeWith(img *image.Image, ref string, rs []*rules.Rule, vs *rules.VulnScan) *finding.Result {
 	if rs == nil {
 		rs = rules.All()
 	}
@@ -75,7 +143,7 @@ func Judge(img *image.Image, ref string, rs []*rules.Rule) *finding.Result {
 		}
 	}
 	res := &finding.Result{Command: "image", Target: ref, Kinds: map[finding.Kind]int{finding.KindImage: 1}}
-	p := &rules.Pass{Ext: rules.Extensions{Image: img, ImageRef: ref}}
+	p := &rules.Pass{Ext: rules.Extensions{Image: img, ImageRef: ref, Vulns: vs}}
 	res.Findings = rules.Run(p, imgRules)
 	res.Evidence = p.Evidences()
 	res.Facts = Facts(img)

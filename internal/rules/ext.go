@@ -43,6 +43,10 @@ type Extensions struct {
 	Image    *image.Image
 	ImageRef string
 
+	// Vulns is the vulnerability match of the pass's image or build
+	// context: nil when vulnerability scanning is off.
+	Vulns *VulnScan
+
 	// Container is one container from the engine (inspect + top).
 	Container *engine.Container
 }
