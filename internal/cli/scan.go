@@ -9,6 +9,7 @@ import (
 	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/scan"
+	"github.com/hardhull/hardhull/internal/vuln"
 	"github.com/spf13/cobra"
 )
 
@@ -21,6 +22,8 @@ func newScanCmd() *cobra.Command {
 		buildArgs []string
 		only      []string
 		excl      excludeFlags
+		db        dbFlag
+		vulnOpts  vuln.Options
 	)
 	c := &cobra.Command{
 		Use:   "scan [PATH...]",
@@ -31,7 +34,8 @@ func newScanCmd() *cobra.Command {
   cat Dockerfile | hardhull scan --stdin-kind dockerfile -`,
 		RunE: func(c *cobra.Command, args []string) error {
 			var stdinBuf *bytes.Buffer
-			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}}
+			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}, Vulns: vulnOpts}
+			opts.Vulns.DB = db.path
 			for _, a := range buildArgs {
 				k, v, _ := strings.Cut(a, "=")
 				opts.BuildArgs[k] = v
@@ -81,6 +85,9 @@ func newScanCmd() *cobra.Command {
 	c.Flags().StringVar(&target, "target", "", "the build target stage that ships (default: the last stage)")
 	c.Flags().StringArrayVar(&buildArgs, "build-arg", nil, "KEY=VALUE build argument used to resolve ARGs")
 	c.Flags().StringSliceVar(&only, "rule", nil, "run only these rules (IDs or slugs)")
+	db.register(c)
+	c.Flags().BoolVar(&vulnOpts.Off, "no-vulns", false, "do not match Python dependency files against the vulnerability database")
+	c.Flags().BoolVar(&vulnOpts.IgnoreUnfixed, "ignore-unfixed", false, "hide vulnerabilities without a released fix")
 	return c
 }
 

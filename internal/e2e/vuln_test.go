@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -116,5 +118,50 @@ func TestImageVulns(t *testing.T) {
 	_, out, _ = hh(t, "", "image", tarp, "--db", filepath.Join(dir, "none.bolt"), "--format", "checklist", "--no-progress")
 	if !strings.Contains(out, "hardhull db import") {
 		t.Errorf("checklist without a database:\n%s", out)
+	}
+}
+
+// TestScanDeps scans a build context with requirements.txt and uv.lock
+// against an imported PyPI export: pinned versions match exactly, a >=
+// bound is matched with its confidence said, an unpinned name is VU003,
+// and each finding points at the declaring line.
+func TestScanDeps(t *testing.T) {
+	dir := t.TempDir()
+	py, err := osvtest.WriteZip(filepath.Join(dir, "osv"), "PyPI", osvtest.PyPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbp := filepath.Join(dir, "db.bolt")
+	if code, _, errs := hh(t, "", "db", "import", "--db", dbp, py); code != 0 {
+		t.Fatal(errs)
+	}
+	app := filepath.Join(dir, "app")
+	write(t, app, "requirements.txt", "fastapi==0.115.6\nstarlette>=0.39.0\njinja2==3.1.4\nuvicorn\n")
+	write(t, app, "uv.lock", "version = 1\n\n[[package]]\nname = \"starlette\"\nversion = \"0.40.0\"\n\n[[package]]\nname = \"jinja2\"\nversion = \"3.1.3\"\n")
+	write(t, app, "Dockerfile", "FROM python:3.12-slim\nUSER 1000\n")
+	_, out, errs := hh(t, "", "scan", app, "--db", dbp, "--format", "json")
+	r := decode(t, out)
+	var got []string
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Rule, "VU") {
+			got = append(got, fmt.Sprintf("%s %s:%d %s", f.Rule, f.Location.Path, f.Location.Line, f.Message))
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"VU003 requirements.txt:4 uvicorn has no version",
+		"VU004 requirements.txt:2 starlette 0.39.0: CVE-2099-2001 [GHSA-aaaa-bbbb-cccc, PYSEC-2099-1], high (CVSS_V3 7.5), fixed in 0.40.0",
+		"VU004 uv.lock:8 jinja2 3.1.3: CVE-2099-2002 [GHSA-dddd-eeee-ffff], medium (GHSA rating MODERATE), no fix released",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("VU findings:\n%s\nstderr %s", strings.Join(got, "\n"), errs)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("finding %d:\n%s\nwant prefix\n%s", i, got[i], want[i])
+		}
+	}
+	if !strings.Contains(got[1], "confidence: lower bound") || strings.Contains(got[2], "confidence") {
+		t.Errorf("confidence: %s / %s", got[1], got[2])
 	}
 }

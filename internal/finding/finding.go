@@ -139,6 +139,7 @@ const (
 	KindCompose    Kind = "compose"
 	KindContext    Kind = "context" // a build context and its ignore file
 	KindPython     Kind = "python"
+	KindDeps       Kind = "dependencies" // Python requirements and lock files
 	KindImage      Kind = "image"
 	KindContainer  Kind = "container"
 	KindCI         Kind = "ci" // a CI pipeline file (GitHub Actions, GitLab CI)

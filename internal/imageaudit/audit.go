@@ -5,19 +5,16 @@ package imageaudit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/inventory"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/vuln"
-	"github.com/hardhull/hardhull/internal/vulndb"
 )
 
 // Options selects the image and the rules.
@@ -28,13 +25,7 @@ type Options struct {
 }
 
 // VulnOptions configure the vulnerability match.
-type VulnOptions struct {
-	Off           bool          // no vulnerability matching at all
-	DB            string        // database file; default vulndb.DefaultPath
-	MaxAge        time.Duration // older sources are a finding; default vulndb.MaxAge
-	IgnoreUnfixed bool
-	Now           time.Time // default time.Now
-}
+type VulnOptions = vuln.Options
 
 // maxScanText bounds the text files whose content is kept for secret
 // scanning beyond the loader's defaults.
@@ -89,28 +80,15 @@ func MatchVulns(img *image.Image, o VulnOptions) (*rules.VulnScan, error) {
 	if o.Off {
 		return nil, nil
 	}
+	o = o.WithDefaults()
 	vs := &rules.VulnScan{Now: o.Now, MaxAge: o.MaxAge, IgnoreUnfixed: o.IgnoreUnfixed}
-	if vs.Now.IsZero() {
-		vs.Now = time.Now()
-	}
-	if vs.MaxAge <= 0 {
-		vs.MaxAge = vulndb.MaxAge
-	}
-	path := o.DB
-	if path == "" {
-		p, err := vulndb.DefaultPath()
-		if err != nil {
-			return nil, err
-		}
-		path = p
-	}
-	db, err := vulndb.Open(path)
-	if errors.Is(err, vulndb.ErrNoDB) {
-		vs.NoDB = fmt.Sprintf("not scanned for vulnerabilities: %v; run `hardhull db update` where the internet is reachable, or `hardhull db import <Ecosystem>/all.zip...` with OSV exports copied in", err)
-		return vs, nil
-	}
+	db, noDB, err := o.Open()
 	if err != nil {
 		return nil, err
+	}
+	if db == nil {
+		vs.NoDB = noDB
+		return vs, nil
 	}
 	defer db.Close()
 	inv := inventory.FromImage(img)

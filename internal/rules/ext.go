@@ -7,6 +7,7 @@ import (
 	"github.com/hardhull/hardhull/internal/engine"
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/pyapp"
+	"github.com/hardhull/hardhull/internal/pydeps"
 	"github.com/hardhull/hardhull/internal/secrets"
 )
 
@@ -43,6 +44,9 @@ type Extensions struct {
 	// Image is a walked image; ImageRef names it in locations.
 	Image    *image.Image
 	ImageRef string
+
+	// Deps is one parsed Python dependency file (requirements, lock).
+	Deps *pydeps.File
 
 	// Vulns is the vulnerability match of the pass's image or build
 	// context: nil when vulnerability scanning is off.

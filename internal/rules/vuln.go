@@ -49,11 +49,17 @@ var _ = register(finding.Rule{
 	Bad:         []finding.Example{imgEx(vulnImage("3.0.19-1~deb12u2", vulnRecord))},
 	Good:        []finding.Example{imgEx(vulnImage("3.0.19-1~deb12u3", vulnRecord))},
 }, func(p *Pass) {
-	vs := p.Ext.Vulns
-	if vs == nil {
+	if p.Ext.Vulns == nil {
 		return
 	}
-	loc := p.imgConfigAt("packages")
+	p.reportVulns(p.imgConfigAt("packages"), func(f *vuln.Finding) finding.Location { return p.imgAt(f.Package.Layer, f.Package.Path) })
+})
+
+// reportVulns turns a match into findings of the running rule and the
+// checklist evidence: counts per severity and the database's date, or
+// why nothing could be matched.
+func (p *Pass) reportVulns(loc finding.Location, at func(*vuln.Finding) finding.Location) {
+	vs := p.Ext.Vulns
 	if vs.Report == nil {
 		p.Unknown("build.vuln-scan", loc, vs.NoDB)
 		return
@@ -81,8 +87,11 @@ var _ = register(finding.Rule{
 		fix := ""
 		if len(f.Fixed) > 0 {
 			fix = fmt.Sprintf("Upgrade %s to %s or later (rebuild on an updated base image, or upgrade it in the Dockerfile).", f.Package.Name, strings.Join(f.Fixed, " or "))
+			if f.Package.Type == "python" && f.Package.Layer < 0 {
+				fix = fmt.Sprintf("Upgrade %s to %s or later in %s.", f.Package.Name, strings.Join(f.Fixed, " or "), f.Package.Path)
+			}
 		}
-		p.ReportFix(p.imgAt(f.Package.Layer, f.Package.Path), "vuln:"+f.Package.Type+":"+f.Package.Name+":"+f.ID, msg, fix)
+		p.ReportFix(at(f), "vuln:"+f.Package.Type+":"+f.Package.Name+":"+f.ID, msg, fix)
 		last := &p.findings[len(p.findings)-1]
 		last.Severity = sev
 		last.Details = f
@@ -99,7 +108,7 @@ var _ = register(finding.Rule{
 		ev += fmt.Sprintf("; %d without a fix hidden by --ignore-unfixed", hidden)
 	}
 	p.Evidence("build.vuln-scan", loc, ev)
-})
+}
 
 var _ = register(finding.Rule{
 	ID: "VU002", Slug: "vuln-db-stale", Title: "Vulnerability database older than the allowed age",

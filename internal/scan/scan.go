@@ -15,6 +15,7 @@ import (
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/vuln"
 )
 
 // Options selects what Scan reads.
@@ -40,6 +41,9 @@ type Options struct {
 	// that form one project each (config `compose:`); discovery does not
 	// group those files again.
 	ComposeSets [][]string
+	// Vulns configure matching the Python dependency files against the
+	// vulnerability database.
+	Vulns vuln.Options
 }
 
 // Scan runs the source audit.
@@ -79,6 +83,7 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	s.checkIgnores()
 	s.runPython()
 	s.runCI()
+	s.runDeps()
 	sortFindings(res.Findings)
 	return res, nil
 }
@@ -94,6 +99,7 @@ type scanner struct {
 	composeSets []composeSet
 	python      []fileRef
 	ci          []fileRef
+	deps        []fileRef
 	ignores     []fileRef
 	single      bool
 	root        string // the one directory scanned, for relative paths
@@ -152,6 +158,8 @@ func (s *scanner) addPath(p string) error {
 			s.python = append(s.python, fileRef{p, abs})
 		case CIKind:
 			s.ci = append(s.ci, fileRef{p, abs})
+		case DepsKind:
+			s.deps = append(s.deps, fileRef{p, abs})
 		case IgnoreKind:
 			// Judged with the Dockerfiles whose context it governs; checked
 			// on its own if none does.
@@ -213,6 +221,10 @@ func (s *scanner) addPath(p string) error {
 	for _, f := range d.CI {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.ci = append(s.ci, fileRef{rel(f), abs})
+	}
+	for _, f := range d.Deps {
+		abs, _ := filepath.Abs(filepath.Join(p, f))
+		s.deps = append(s.deps, fileRef{rel(f), abs})
 	}
 	return nil
 }
