@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -114,6 +115,19 @@ func TestImageVulns(t *testing.T) {
 	_, out, _ = hh(t, "", "image", tarp, "--db", dbp, "--format", "checklist", "--no-progress")
 	if !strings.Contains(out, "Scanned for vulnerabilities") || !strings.Contains(out, "VU001") || !strings.Contains(out, "FAIL") {
 		t.Errorf("checklist:\n%s", out)
+	}
+	for _, f := range []string{"cyclonedx", "spdx-json"} {
+		outFile := filepath.Join(dir, "sbom."+f+".json")
+		if code, _, errs := hh(t, "", "image", tarp, "--db", dbp, "--format", f, "-o", outFile, "--no-progress"); code != 1 {
+			t.Fatalf("%s: exit %d %s", f, code, errs)
+		}
+		b, err := os.ReadFile(outFile)
+		if err != nil || !json.Valid(b) || !strings.Contains(string(b), "pkg:deb/debian/libssl3@3.0.19-1~deb12u2") {
+			t.Errorf("%s: %v\n%s", f, err, b)
+		}
+		if f == "cyclonedx" && !strings.Contains(string(b), `"id": "CVE-2099-0001"`) {
+			t.Errorf("cyclonedx lacks the vulnerability:\n%s", b)
+		}
 	}
 	_, out, _ = hh(t, "", "image", tarp, "--db", filepath.Join(dir, "none.bolt"), "--format", "checklist", "--no-progress")
 	if !strings.Contains(out, "hardhull db import") {

@@ -42,4 +42,7 @@ type Result struct {
 	Judged []Finding `json:"-"`
 	// Facts are key facts about the target (image OS, user, sizes).
 	Facts map[string]any `json:"-"`
+	// SBOM is the inventory the SBOM formats write (*sbom.Input); nil
+	// for commands without one.
+	SBOM any `json:"-"`
 }

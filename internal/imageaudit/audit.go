@@ -14,6 +14,7 @@ import (
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/inventory"
 	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/sbom"
 	"github.com/hardhull/hardhull/internal/vuln"
 )
 
@@ -66,17 +67,28 @@ func Audit(ctx context.Context, ref string, opts Options) (*finding.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	vs, err := MatchVulns(img, opts.Vulns)
+	inv := inventory.FromImage(img)
+	vs, err := matchInventory(inv, opts.Vulns)
 	if err != nil {
 		return nil, err
 	}
-	return JudgeWith(img, ref, opts.Rules, vs), nil
+	res := JudgeWith(img, ref, opts.Rules, vs)
+	digest := img.Digest
+	if digest == "" {
+		digest = img.ConfigDigest
+	}
+	res.SBOM = &sbom.Input{Name: ref, Digest: digest, Container: true, OS: &inv.OS, Packages: inv.Packages}
+	return res, nil
 }
 
 // MatchVulns inventories the image and matches it against the database.
 // A missing database is not an error: the result says so and how to get
 // one, and the checklist item stays undecided.
 func MatchVulns(img *image.Image, o VulnOptions) (*rules.VulnScan, error) {
+	return matchInventory(inventory.FromImage(img), o)
+}
+
+func matchInventory(inv inventory.Image, o VulnOptions) (*rules.VulnScan, error) {
 	if o.Off {
 		return nil, nil
 	}
@@ -91,7 +103,6 @@ func MatchVulns(img *image.Image, o VulnOptions) (*rules.VulnScan, error) {
 		return vs, nil
 	}
 	defer db.Close()
-	inv := inventory.FromImage(img)
 	rep, err := vuln.Match(db, inv.Packages)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -52,4 +53,19 @@ func FuzzParsers(f *testing.F) {
 		}
 		ParsePythonMetadata(b, "m")
 	})
+}
+
+func TestSafeCreatedBy(t *testing.T) {
+	for _, c := range []struct{ in, notWant string }{
+		{"|1 NPM_TOKEN=npm_Zk8Lq2Wm4Xn6Vb8Cd0Fg2Hj4Kl6Mn8Pq0Rs2 /bin/sh -c npm ci", "Zk8Lq2Wm4Xn6Vb8Cd0Fg2Hj4"},
+		{"/bin/sh -c pip install --index-url https://deploy:s3cr3tpassw0rd@pypi.example.com/simple app", "s3cr3tpassw0rd"},
+		{"/bin/sh -c echo ghp_R7mK2pQx9Lw4Zt8Vn3Bc6Hy1Jd5Fs0Ge7Ua2 > /x", "R7mK2pQx9Lw4"},
+	} {
+		if got := SafeCreatedBy(c.in); got == "" || strings.Contains(got, c.notWant) {
+			t.Errorf("SafeCreatedBy(%q) = %q", c.in, got)
+		}
+	}
+	if got := SafeCreatedBy("/bin/sh -c apt-get install -y curl"); got != "/bin/sh -c apt-get install -y curl" {
+		t.Errorf("harmless line changed: %q", got)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/pydeps"
 	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/sbom"
 	"github.com/hardhull/hardhull/internal/vuln"
 )
 
@@ -31,6 +32,11 @@ func (s *scanner) runDeps() {
 	if len(files) == 0 {
 		return
 	}
+	in := &sbom.Input{Name: s.res.Target}
+	for _, pf := range files {
+		in.Packages = append(in.Packages, pf.Packages...)
+	}
+	s.res.SBOM = in
 	o := s.opts.Vulns.WithDefaults()
 	var db interface{ Close() error }
 	var open func(*pydeps.File) (*rules.VulnScan, error)
