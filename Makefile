@@ -2,7 +2,7 @@
 GO ?= go
 BIN ?= bin/hardhull
 
-.PHONY: build test vet docs bench bench-scan bench-image bench-runtime fuzz example clean
+.PHONY: build test vet docs bench bench-scan bench-image bench-runtime bench-vuln fuzz example clean
 
 # Link-time version: the tag (or commit) this tree is at.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -38,6 +38,10 @@ bench-scan:
 
 bench-image:
 	@if [ -x scripts/bench-image.sh ]; then bash scripts/bench-image.sh; else echo "scripts/bench-image.sh missing"; exit 1; fi
+
+# Importing a generated 300k-record OSV export and matching 500 packages; see docs/benchmarks.md.
+bench-vuln:
+	$(GO) test ./internal/vuln -run '^$$' -bench . -benchtime 1x
 
 bench-runtime:
 	$(GO) test ./internal/engine -run '^$$' -bench . -benchtime 3x

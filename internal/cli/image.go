@@ -12,6 +12,7 @@ import (
 	"github.com/hardhull/hardhull/internal/imageaudit"
 	"github.com/hardhull/hardhull/internal/trustaudit"
 	"github.com/hardhull/hardhull/internal/verify"
+	"github.com/hardhull/hardhull/internal/vulndb"
 	"github.com/spf13/cobra"
 )
 
@@ -25,6 +26,8 @@ func newImageCmd() *cobra.Command {
 		platform string
 		insecure bool
 		noProg   bool
+		db       dbFlag
+		vulnOpts imageaudit.VulnOptions
 	)
 	c := &cobra.Command{
 		Use:   "image REF",
@@ -57,7 +60,8 @@ REF is one of:
 			checker := trustaudit.New(topts)
 			defer checker.Close()
 			source := args[0]
-			opts := imageaudit.Options{Image: image.Options{Tag: tag, Platform: platform, Insecure: insecure}}
+			opts := imageaudit.Options{Image: image.Options{Tag: tag, Platform: platform, Insecure: insecure}, Vulns: vulnOpts}
+			opts.Vulns.DB = db.path
 			if vf.layout != "" {
 				// The image itself comes from the layout too, by its
 				// reference as ref name.
@@ -98,6 +102,10 @@ REF is one of:
 	c.Flags().StringVar(&platform, "platform", "", "os/arch[/variant] to pick from a multi-platform index (default linux/amd64)")
 	c.Flags().BoolVar(&insecure, "insecure", false, "allow a plain-HTTP registry")
 	c.Flags().BoolVar(&noProg, "no-progress", false, "no progress bar on a terminal")
+	db.register(c)
+	c.Flags().BoolVar(&vulnOpts.Off, "no-vulns", false, "do not match packages against the vulnerability database")
+	c.Flags().BoolVar(&vulnOpts.IgnoreUnfixed, "ignore-unfixed", false, "hide vulnerabilities without a released fix")
+	c.Flags().DurationVar(&vulnOpts.MaxAge, "max-db-age", vulndb.MaxAge, "a database source older than this is a finding (VU002)")
 	return c
 }
 

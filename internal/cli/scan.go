@@ -11,6 +11,7 @@ import (
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/scan"
 	"github.com/hardhull/hardhull/internal/trustaudit"
+	"github.com/hardhull/hardhull/internal/vuln"
 	"github.com/spf13/cobra"
 )
 
@@ -25,6 +26,8 @@ func newScanCmd() *cobra.Command {
 		excl      excludeFlags
 		vf        verifyFlags
 		verBases  bool
+		db        dbFlag
+		vulnOpts  vuln.Options
 	)
 	c := &cobra.Command{
 		Use:   "scan [PATH...]",
@@ -36,7 +39,8 @@ func newScanCmd() *cobra.Command {
   hardhull scan . --verify-bases     # verify every FROM and compose image the policy covers`,
 		RunE: func(c *cobra.Command, args []string) error {
 			var stdinBuf *bytes.Buffer
-			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}}
+			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}, Vulns: vulnOpts}
+			opts.Vulns.DB = db.path
 			for _, a := range buildArgs {
 				k, v, _ := strings.Cut(a, "=")
 				opts.BuildArgs[k] = v
@@ -107,6 +111,9 @@ func newScanCmd() *cobra.Command {
 	c.Flags().StringSliceVar(&only, "rule", nil, "run only these rules (IDs or slugs)")
 	c.Flags().BoolVar(&verBases, "verify-bases", false, "verify the signatures and provenance of every base (FROM) and compose image the signatures policy covers; needs the registries")
 	vf.register(c)
+	db.register(c)
+	c.Flags().BoolVar(&vulnOpts.Off, "no-vulns", false, "do not match Python dependency files against the vulnerability database")
+	c.Flags().BoolVar(&vulnOpts.IgnoreUnfixed, "ignore-unfixed", false, "hide vulnerabilities without a released fix")
 	return c
 }
 

@@ -95,6 +95,16 @@ func TestSecretsNeverLeave(t *testing.T) {
 		"PY004", // settings default
 	}
 	outDir := t.TempDir()
+	// SBOMs carry no findings, only the inventory: nothing seeded may leak.
+	for _, format := range report.SBOMFormats {
+		code, out, errs := hh(t, "", "scan", dir, "--format", format)
+		if code != 1 || !strings.Contains(out, "hardhull") {
+			t.Errorf("%s: exit %d; stderr %q", format, code, errs)
+		}
+		if w := leaks(out+errs, secrets); w != "" {
+			t.Errorf("%s output contains %q from a seeded secret", format, w)
+		}
+	}
 	for _, format := range report.Formats {
 		t.Run(format, func(t *testing.T) {
 			code, out, errs := hh(t, "", "scan", dir, "--format", format)

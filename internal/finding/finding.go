@@ -122,6 +122,10 @@ type Finding struct {
 	// instruction's text, a compose key path, an image path); baselines
 	// fingerprint on it so that they survive line shifts.
 	Key string `json:"-"`
+	// Details is structured data a machine reader needs beyond the
+	// message (a vulnerability's IDs, package, fixed versions); the JSON
+	// report carries it. It must never hold a secret value.
+	Details any `json:"-"`
 }
 
 // FixText is the finding's own fix or else its rule's.
@@ -143,6 +147,7 @@ const (
 	KindCompose    Kind = "compose"
 	KindContext    Kind = "context" // a build context and its ignore file
 	KindPython     Kind = "python"
+	KindDeps       Kind = "dependencies" // Python requirements and lock files
 	KindImage      Kind = "image"
 	KindContainer  Kind = "container"
 	KindCI         Kind = "ci" // a CI pipeline file (GitHub Actions, GitLab CI)

@@ -48,6 +48,9 @@ type Result struct {
 	Judged []Finding `json:"-"`
 	// Facts are key facts about the target (image OS, user, sizes).
 	Facts map[string]any `json:"-"`
+	// SBOM is the inventory the SBOM formats write (*sbom.Input); nil
+	// for commands without one.
+	SBOM any `json:"-"`
 }
 
 // Add folds another command's result into r (the engine's next to its

@@ -69,6 +69,7 @@ func FromImage(img *image.Image) Image {
 		}
 	}
 	sort.Strings(paths)
+	safe := map[int]string{}
 	for _, p := range paths {
 		e, ok := img.Resolve(p)
 		if !ok || !e.IsRegular() {
@@ -89,7 +90,12 @@ func FromImage(img *image.Image) Image {
 			}
 			if pkg.Layer >= 0 && pkg.Layer < len(img.Layers) {
 				pkg.LayerID = img.Layers[pkg.Layer].DiffID
-				pkg.CreatedBy = img.Layers[pkg.Layer].CreatedBy
+				cb, ok := safe[pkg.Layer]
+				if !ok {
+					cb = SafeCreatedBy(img.Layers[pkg.Layer].CreatedBy)
+					safe[pkg.Layer] = cb
+				}
+				pkg.CreatedBy = cb
 			}
 			if k == TypePython {
 				pkg.Ecosystem = "PyPI"

@@ -22,6 +22,7 @@ type jsonFinding struct {
 	OWASP     []string         `json:"owasp"`
 	Location  finding.Location `json:"location"`
 	Fix       string           `json:"fix"`
+	Details   any              `json:"details,omitempty"`
 }
 
 type jsonDoc struct {
@@ -64,7 +65,7 @@ func (j *JSON) Report(w io.Writer, r *finding.Result) error {
 		doc.Findings = append(doc.Findings, jsonFinding{
 			Rule: f.Rule.ID, Slug: f.Rule.Slug, Severity: f.Severity, Title: f.Rule.Title, Message: f.Message,
 			Checklist: nonNil(f.Rule.Checklist), CIS: nonNil(f.Rule.CIS), OWASP: nonNil(f.Rule.OWASP),
-			Location: f.Location, Fix: f.FixText(),
+			Location: f.Location, Fix: f.FixText(), Details: f.Details,
 		})
 		doc.Summary[f.Severity.String()]++
 	}

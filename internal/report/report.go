@@ -36,6 +36,10 @@ type Options struct {
 // Formats lists the format names New accepts.
 var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit", "html", "gitlab-codequality", "gitlab-sast"}
 
+// SBOMFormats write the inventory rather than the findings: CycloneDX 1.6
+// (with the vulnerabilities that policy kept) and SPDX 2.3, both JSON.
+var SBOMFormats = []string{"cyclonedx", "spdx-json"}
+
 // New returns the reporter for a format name; every format sees the
 // findings worst first.
 func New(format string, opts Options) (Reporter, error) {
@@ -66,8 +70,12 @@ func newFormat(format string, opts Options) (Reporter, error) {
 		return &GitLabCodeQuality{opts}, nil
 	case "gitlab-sast":
 		return &GitLabSAST{Options: opts}, nil
+	case "cyclonedx", "cyclonedx-json":
+		return &SBOM{Options: opts, CycloneDX: true}, nil
+	case "spdx-json", "spdx":
+		return &SBOM{Options: opts}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(append(append([]string{}, Formats...), SBOMFormats...), ", "))
 }
 
 // counts returns findings per severity, highest first.

@@ -10,6 +10,7 @@ import (
 	"github.com/hardhull/hardhull/internal/engine"
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/pyapp"
+	"github.com/hardhull/hardhull/internal/pydeps"
 	"github.com/hardhull/hardhull/internal/secrets"
 	"github.com/hardhull/hardhull/internal/verify"
 )
@@ -47,6 +48,13 @@ type Extensions struct {
 	// Image is a walked image; ImageRef names it in locations.
 	Image    *image.Image
 	ImageRef string
+
+	// Deps is one parsed Python dependency file (requirements, lock).
+	Deps *pydeps.File
+
+	// Vulns is the vulnerability match of the pass's image or build
+	// context: nil when vulnerability scanning is off.
+	Vulns *VulnScan
 
 	// Container is one container from the engine (inspect + top).
 	Container *engine.Container

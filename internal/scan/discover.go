@@ -16,6 +16,7 @@ import (
 
 	"github.com/hardhull/hardhull/internal/ciconf"
 	"github.com/hardhull/hardhull/internal/pathglob"
+	"github.com/hardhull/hardhull/internal/pydeps"
 )
 
 // skipDirs are never descended: vendored and generated trees hold other
@@ -36,6 +37,7 @@ const (
 	IgnoreKind
 	PythonKind
 	CIKind
+	DepsKind // Python dependency files: requirements*.txt and lock files
 )
 
 // Classify names the kind of a file by its base name.
@@ -54,6 +56,8 @@ func Classify(path string) Kind {
 		return IgnoreKind
 	case strings.HasSuffix(low, ".py"):
 		return PythonKind
+	case pydeps.IsDepsFile(base):
+		return DepsKind
 	}
 	return Unknown
 }
@@ -138,6 +142,8 @@ type Discovered struct {
 	CI          []string
 	// Daemons are Docker daemon configurations (etc/docker/daemon.json).
 	Daemons []string
+	// Deps are Python dependency files (requirements*.txt, lockfiles).
+	Deps []string
 }
 
 // Filter is what the user excludes from discovery and what extra names
@@ -247,6 +253,8 @@ func DiscoverFiltered(root string, flt *Filter) (*Discovered, error) {
 			d.Python = append(d.Python, rel)
 		case CIKind:
 			d.CI = append(d.CI, rel)
+		case DepsKind:
+			d.Deps = append(d.Deps, rel)
 		}
 	}
 	if !st.IsDir() {
@@ -278,7 +286,7 @@ func DiscoverFiltered(root string, flt *Filter) (*Discovered, error) {
 		add(rel, flt.classify(rel, p))
 		return nil
 	})
-	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python, d.CI, d.Daemons} {
+	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python, d.CI, d.Daemons, d.Deps} {
 		sort.Strings(l)
 	}
 	return d, err

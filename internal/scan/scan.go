@@ -15,6 +15,7 @@ import (
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/vuln"
 )
 
 // Options selects what Scan reads.
@@ -45,6 +46,9 @@ type Options struct {
 	// with where it is named, once
 	// the scan is done, in a stable order (for --verify-bases).
 	OnImage func(ref string, at finding.Location)
+	// Vulns configure matching the Python dependency files against the
+	// vulnerability database.
+	Vulns vuln.Options
 }
 
 // Scan runs the source audit.
@@ -86,6 +90,7 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	s.runCI()
 	s.runDaemons()
 	s.reportImages()
+	s.runDeps()
 	sortFindings(res.Findings)
 	return res, nil
 }
@@ -101,6 +106,7 @@ type scanner struct {
 	composeSets []composeSet
 	python      []fileRef
 	ci          []fileRef
+	deps        []fileRef
 	ignores     []fileRef
 	daemons     []fileRef // daemon.json files
 	single      bool
@@ -207,6 +213,8 @@ func (s *scanner) addPath(p string) error {
 			s.python = append(s.python, fileRef{p, abs})
 		case CIKind:
 			s.ci = append(s.ci, fileRef{p, abs})
+		case DepsKind:
+			s.deps = append(s.deps, fileRef{p, abs})
 		case IgnoreKind:
 			// Judged with the Dockerfiles whose context it governs; checked
 			// on its own if none does.
@@ -272,6 +280,10 @@ func (s *scanner) addPath(p string) error {
 	for _, f := range d.Daemons {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.daemons = append(s.daemons, fileRef{rel(f), abs})
+	}
+	for _, f := range d.Deps {
+		abs, _ := filepath.Abs(filepath.Join(p, f))
+		s.deps = append(s.deps, fileRef{rel(f), abs})
 	}
 	return nil
 }
