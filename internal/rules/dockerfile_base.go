@@ -198,12 +198,34 @@ var _ = register(finding.Rule{
 	}
 })
 
-// slimVariants names official images with a slim variant worth using.
-var slimVariants = map[string]string{
-	"python": "-slim", "node": "-slim", "ruby": "-slim", "perl": "-slim", "php": "-fpm-alpine or -cli-alpine",
-	"openjdk": "-slim", "eclipse-temurin": "-jre", "debian": "-slim", "golang": " in a builder stage with a distroless/scratch runtime",
-	"rust": "-slim", "elixir": "-slim", "erlang": "-slim", "haskell": "-slim", "buildpack-deps": " (a language -slim image)",
-	"ubuntu": " (debian:*-slim or a distroless image)", "maven": " (eclipse-temurin:*-jre for the runtime)", "gradle": " (eclipse-temurin:*-jre for the runtime)",
+// slimVariants names official images with a smaller variant worth using:
+// the suffix their tags take after a plain version (python:3.12 ->
+// python:3.12-slim), and how the family spells it in general. The advice
+// never composes a tag from any other tag: python:3-bullseye becomes
+// python:3-slim-bullseye, not -bullseye-slim, and only the family knows.
+var slimVariants = map[string]struct{ suffix, family string }{
+	"python": {"-slim", "python:<version>-slim"}, "node": {"-slim", "node:<version>-slim"},
+	"ruby": {"-slim", "ruby:<version>-slim"}, "perl": {"-slim", "perl:<version>-slim"},
+	"php":     {"-fpm-alpine", "php:<version>-fpm-alpine or php:<version>-cli-alpine"},
+	"openjdk": {"", "eclipse-temurin:<version>-jre (openjdk images are deprecated)"}, "eclipse-temurin": {"-jre", "eclipse-temurin:<version>-jre"},
+	"debian": {"-slim", "debian:<release>-slim"}, "golang": {"", "golang in a builder stage with a distroless or scratch runtime"},
+	"rust": {"-slim", "rust:<version>-slim"}, "elixir": {"-slim", "elixir:<version>-slim"}, "erlang": {"-slim", "erlang:<version>-slim"},
+	"haskell": {"-slim", "haskell:<version>-slim"}, "buildpack-deps": {"", "a language -slim image"},
+	"ubuntu": {"", "debian:<release>-slim or a distroless image"}, "maven": {"", "eclipse-temurin:<version>-jre for the runtime"},
+	"gradle": {"", "eclipse-temurin:<version>-jre for the runtime"},
+}
+
+// plainVersion matches tags that are only a version: 3, 3.12, 22.1.0.
+func plainVersion(tag string) bool {
+	if tag == "" {
+		return false
+	}
+	for _, r := range tag {
+		if (r < '0' || r > '9') && r != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 func isSlimTag(tag string) bool {
@@ -233,17 +255,13 @@ var _ = register(finding.Rule{
 		if !ok {
 			return
 		}
-		hint, known := slimVariants[b.Repo]
+		v, known := slimVariants[b.Repo]
 		if !known || isSlimTag(b.Tag) {
 			return
 		}
-		tag := b.Tag
-		if tag == "" || tag == "latest" {
-			tag = "<version>"
-		}
-		variant := b.Repo + ":" + tag + hint
-		if !strings.HasPrefix(hint, "-") {
-			variant = b.Repo + hint
+		variant := v.family
+		if v.suffix != "" && plainVersion(b.Tag) {
+			variant = b.Repo + ":" + b.Tag + v.suffix
 		}
 		p.Report(fromAt(p, st), "from:"+st.Base, fmt.Sprintf("the shipped image builds on %s, a full image; a minimal variant exists (%s)", st.Image, variant))
 	}

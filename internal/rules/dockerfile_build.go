@@ -202,9 +202,13 @@ var _ = register(finding.Rule{
 	Rationale:   "Recommended packages roughly double what apt installs: more attack surface for nothing the app asked for.",
 	Fix:         "apt-get install -y --no-install-recommends <packages>.",
 	Bad:         []finding.Example{dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n")},
-	Good:        []finding.Example{dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n")},
+	Good: []finding.Example{
+		dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n"),
+		{Files: map[string]string{"Dockerfile": "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y build-essential\nFROM debian:12-slim\nCOPY --from=build /usr/bin/make /usr/bin/make\nUSER 1000\n"}, Note: "a builder stage does not ship"},
+	},
 }, func(p *Pass) {
-	for _, s := range p.Dockerfile.Stages {
+	// Builder stages do not ship: what they install is their business.
+	for _, s := range p.Final.Chain() {
 		for _, in := range s.Find("run") {
 			for _, sc := range in.Shell().Commands {
 				c := sc.Values()
@@ -240,6 +244,7 @@ var _ = register(finding.Rule{
 	Good: []finding.Example{
 		dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n"),
 		dfEx("FROM debian:12-slim\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000\n"),
+		dfEx("FROM debian:13-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get dist-clean\nUSER 1000\n"),
 	},
 }, func(p *Pass) {
 	keepsDebs := false // docker-clean removed: apt keeps downloaded .debs
@@ -250,7 +255,7 @@ var _ = register(finding.Rule{
 			if !strings.Contains(script, "apt-get update") && !strings.Contains(script, "apt update") {
 				continue
 			}
-			if strings.Contains(script, "/var/lib/apt/lists") || strings.Contains(script, "apt-get clean") && strings.Contains(script, "lists") {
+			if strings.Contains(script, "/var/lib/apt/lists") || strings.Contains(script, "apt-get clean") && strings.Contains(script, "lists") || distClean(in) {
 				continue
 			}
 			mounts := cacheMounts(in)
@@ -267,6 +272,17 @@ var _ = register(finding.Rule{
 		}
 	}
 })
+
+// distClean reports `apt-get dist-clean` (or distclean, apt 2.7+), which
+// removes the lists with the package cache.
+func distClean(in *dockerfile.Instruction) bool {
+	for _, c := range in.Shell().Commands {
+		if p := c.Program(); (p == "apt-get" || p == "apt") && c.Has("dist-clean", "distclean") {
+			return true
+		}
+	}
+	return false
+}
 
 // cacheMounts returns the targets of a RUN's cache and tmpfs mounts
 // (BuildKit allows several): what is written there stays out of the layer.
