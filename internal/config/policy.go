@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/vuln"
 )
 
 // Policy is everything that filters or re-grades findings.
@@ -44,7 +45,8 @@ func (p *Policy) Apply(r *finding.Result) {
 		case cfg.disabled(id),
 			f.Location.Path != "" && cfg.pathIgnored(id, f.Location.Path),
 			f.Location.Path != "" && f.Location.Image == "" && inline.ignored(f),
-			p.Baseline[f.Fingerprint()]:
+			p.Baseline[f.Fingerprint()],
+			cfg.vulnIgnored(f):
 			r.Suppressed++
 			continue
 		}
@@ -282,6 +284,38 @@ func (ix *inlineIndex) ignored(f finding.Finding) bool {
 			break
 		}
 		if has(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// vulnIgnored reports whether an unexpired vulnerabilities.ignore entry
+// names one of the finding's vulnerability IDs (and its package, when the
+// entry lists packages).
+func (c *Config) vulnIgnored(f finding.Finding) bool {
+	d, ok := f.Details.(*vuln.Finding)
+	if !ok || len(c.Vulnerabilities.Ignore) == 0 {
+		return false
+	}
+	t := now()
+	for _, ig := range c.Vulnerabilities.Ignore {
+		if !ig.expires.IsZero() && !t.Before(ig.expires) {
+			continue // lapsed: the finding is reported again
+		}
+		if len(ig.Packages) > 0 && !containsFold(ig.Packages, d.Package.Name) && !containsFold(ig.Packages, d.Package.SourceName) {
+			continue
+		}
+		if containsFold(d.IDs, strings.TrimSpace(ig.ID)) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if s != "" && strings.EqualFold(strings.TrimSpace(x), s) {
 			return true
 		}
 	}
