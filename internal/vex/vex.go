@@ -136,4 +136,3 @@ func (d *Doc) match(f *vuln.Finding, product string) *openvex.Statement {
 	}
 	return nil
 }
-
