@@ -195,4 +195,3 @@ func fileCRC32C(p string) (uint32, error) {
 	}
 	return h.Sum32(), nil
 }
-
