@@ -82,6 +82,37 @@ Import them once; scans then open the database read-only and never touch the net
 		},
 	}
 	status.Flags().DurationVar(&maxAge, "max-age", vulndb.MaxAge, "warn about sources older than this")
-	c.AddCommand(imp, status)
+	var (
+		ecos    []string
+		baseURL string
+	)
+	update := &cobra.Command{
+		Use:   "update",
+		Short: "Download OSV exports over HTTPS, verify their CRC32C, and import them",
+		Long: `Download <Ecosystem>/all.zip for each ecosystem (default: those already in the database, else
+Alpine, Debian, PyPI and Ubuntu), verify the CRC32C checksum the server sends, and import them.
+Unchanged exports are not downloaded again. On an air-gapped machine use db import instead.`,
+		Example: "  hardhull db update\n  hardhull db update --ecosystem Debian --ecosystem PyPI",
+		Args:    cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			p, err := db.resolve()
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			srcs, err := vulndb.Update(c.Context(), p, vulndb.UpdateOptions{BaseURL: baseURL, Ecosystems: ecos, Log: c.ErrOrStderr()})
+			if err != nil {
+				return usageErr("db update: %v", err)
+			}
+			total := 0
+			for _, s := range srcs {
+				total += s.Records
+			}
+			fmt.Fprintf(c.OutOrStdout(), "updated %s: %d records from %d sources\n", p, total, len(srcs))
+			return nil
+		},
+	}
+	update.Flags().StringArrayVar(&ecos, "ecosystem", nil, "OSV ecosystem to fetch (repeatable): Debian, Ubuntu, Alpine, PyPI, Go, npm, ...")
+	update.Flags().StringVar(&baseURL, "url", vulndb.DefaultBaseURL, "HTTPS base URL of the exports (a mirror of OSV's bucket)")
+	c.AddCommand(imp, status, update)
 	return c
 }

@@ -105,6 +105,7 @@ REF is one of:
 	db.register(c)
 	c.Flags().BoolVar(&vulnOpts.Off, "no-vulns", false, "do not match packages against the vulnerability database")
 	c.Flags().BoolVar(&vulnOpts.IgnoreUnfixed, "ignore-unfixed", false, "hide vulnerabilities without a released fix")
+	c.Flags().StringArrayVar(&vulnOpts.VEX, "vex", nil, "OpenVEX document whose not_affected and fixed statements suppress vulnerabilities (repeatable)")
 	c.Flags().DurationVar(&vulnOpts.MaxAge, "max-db-age", vulndb.MaxAge, "a database source older than this is a finding (VU002)")
 	return c
 }

@@ -114,6 +114,7 @@ func newScanCmd() *cobra.Command {
 	db.register(c)
 	c.Flags().BoolVar(&vulnOpts.Off, "no-vulns", false, "do not match Python dependency files against the vulnerability database")
 	c.Flags().BoolVar(&vulnOpts.IgnoreUnfixed, "ignore-unfixed", false, "hide vulnerabilities without a released fix")
+	c.Flags().StringArrayVar(&vulnOpts.VEX, "vex", nil, "OpenVEX document whose not_affected and fixed statements suppress vulnerabilities (repeatable)")
 	return c
 }
 

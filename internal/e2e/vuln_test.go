@@ -116,6 +116,16 @@ func TestImageVulns(t *testing.T) {
 	if !strings.Contains(out, "Scanned for vulnerabilities") || !strings.Contains(out, "VU001") || !strings.Contains(out, "FAIL") {
 		t.Errorf("checklist:\n%s", out)
 	}
+	vexFile := filepath.Join(dir, "vex.json")
+	os.WriteFile(vexFile, []byte(`{"@context":"https://openvex.dev/ns/v0.2.0","@id":"https://example.com/v","author":"sec","timestamp":"2026-11-30T00:00:00Z","version":1,
+"statements":[{"vulnerability":{"name":"DSA-9001-1"},"products":[{"@id":"pkg:deb/debian/libssl3"}],"status":"not_affected","justification":"vulnerable_code_not_present"}]}`), 0o644)
+	_, out, errs = hh(t, "", "image", tarp, "--db", dbp, "--format", "json", "--vex", vexFile, "--no-progress")
+	if strings.Contains(out, `"id": "CVE-2099-0001"`) || !strings.Contains(out, "CVE-2099-0002") || !strings.Contains(out, "vulnerable_code_not_present") {
+		t.Errorf("--vex (matched by the DSA alias; justification kept in facts):\n%s\n%s", out, errs)
+	}
+	if code, _, errs := hh(t, "", "image", tarp, "--db", dbp, "--vex", filepath.Join(dir, "none.json"), "--no-progress"); code != 2 || !strings.Contains(errs, "none.json") {
+		t.Errorf("missing vex: %d %s", code, errs)
+	}
 	for _, f := range []string{"cyclonedx", "spdx-json"} {
 		outFile := filepath.Join(dir, "sbom."+f+".json")
 		if code, _, errs := hh(t, "", "image", tarp, "--db", dbp, "--format", f, "-o", outFile, "--no-progress"); code != 1 {

@@ -15,6 +15,7 @@ import (
 	"github.com/hardhull/hardhull/internal/inventory"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/sbom"
+	"github.com/hardhull/hardhull/internal/vex"
 	"github.com/hardhull/hardhull/internal/vuln"
 )
 
@@ -68,14 +69,17 @@ func Audit(ctx context.Context, ref string, opts Options) (*finding.Result, erro
 		return nil, err
 	}
 	inv := inventory.FromImage(img)
-	vs, err := matchInventory(inv, opts.Vulns)
+	digest := img.Digest
+	if digest == "" {
+		digest = img.ConfigDigest
+	}
+	vs, err := matchInventory(inv, opts.Vulns, sbom.ImagePurl(ref, digest))
 	if err != nil {
 		return nil, err
 	}
 	res := JudgeWith(img, ref, opts.Rules, vs)
-	digest := img.Digest
-	if digest == "" {
-		digest = img.ConfigDigest
+	if vs != nil && len(vs.VEXSuppressed) > 0 {
+		res.Facts["vex_suppressed"] = vs.VEXSuppressed
 	}
 	res.SBOM = &sbom.Input{Name: ref, Digest: digest, Container: true, OS: &inv.OS, Packages: inv.Packages}
 	return res, nil
@@ -85,10 +89,12 @@ func Audit(ctx context.Context, ref string, opts Options) (*finding.Result, erro
 // A missing database is not an error: the result says so and how to get
 // one, and the checklist item stays undecided.
 func MatchVulns(img *image.Image, o VulnOptions) (*rules.VulnScan, error) {
-	return matchInventory(inventory.FromImage(img), o)
+	return matchInventory(inventory.FromImage(img), o, "")
 }
 
-func matchInventory(inv inventory.Image, o VulnOptions) (*rules.VulnScan, error) {
+// matchInventory matches inv; product is the image's purl, the product
+// VEX statements name.
+func matchInventory(inv inventory.Image, o VulnOptions, product string) (*rules.VulnScan, error) {
 	if o.Off {
 		return nil, nil
 	}
@@ -109,6 +115,13 @@ func matchInventory(inv inventory.Image, o VulnOptions) (*rules.VulnScan, error)
 	}
 	if inv.Partial {
 		rep.Notes = append(rep.Notes, "a package database was larger than the loader's content cap: the inventory is incomplete")
+	}
+	sup, err := vex.ApplyFiles(o.VEX, rep, product)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range sup {
+		vs.VEXSuppressed = append(vs.VEXSuppressed, x.String())
 	}
 	vs.Report = rep
 	return vs, nil

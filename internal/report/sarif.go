@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
+	vulnmatch "github.com/hardhull/hardhull/internal/vuln"
 )
 
 // SARIF writes SARIF 2.1.0 as GitHub code scanning accepts it: relative
@@ -123,6 +124,21 @@ func sarifLevel(s finding.Severity) string {
 }
 
 // securitySeverity is GitHub's numeric scale for security alerts.
+// resultProps carries the finding's own severity; a vulnerability's
+// security-severity is its CVSS base score when one was computed.
+func resultProps(f *finding.Finding) map[string]any {
+	m := map[string]any{"severity": f.Severity.String()}
+	if d, ok := f.Details.(*vulnmatch.Finding); ok {
+		m["security-severity"] = securitySeverity(f.Severity)
+		if d.Severity.Score > 0 && d.Uncertain == "" {
+			m["security-severity"] = fmt.Sprintf("%.1f", d.Severity.Score)
+		}
+		m["vulnerability"] = d.ID
+		m["aliases"] = d.IDs
+	}
+	return m
+}
+
 func securitySeverity(s finding.Severity) string {
 	return [...]string{"1.0", "3.0", "5.5", "8.0", "9.5"}[s]
 }
@@ -404,7 +420,7 @@ func (s *SARIF) Report(w io.Writer, r *finding.Result) error {
 			Message:             sarifText{Text: msg},
 			Locations:           []sarifLocation{s.loc(f.Location)},
 			PartialFingerprints: map[string]string{"hardhull/v1": fp},
-			Properties:          map[string]any{"severity": f.Severity.String()},
+			Properties:          resultProps(&f),
 		}
 		if it.sup != nil {
 			kind := "external"

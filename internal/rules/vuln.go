@@ -21,6 +21,8 @@ type VulnScan struct {
 	MaxAge time.Duration
 	// IgnoreUnfixed hides vulnerabilities without a released fix.
 	IgnoreUnfixed bool
+	// VEXSuppressed says which findings VEX statements took out.
+	VEXSuppressed []string
 }
 
 // vulnRecord is how a vulnerability example names an OSV record: a file
@@ -106,6 +108,9 @@ func (p *Pass) reportVulns(loc finding.Location, at func(*vuln.Finding) finding.
 	ev := fmt.Sprintf("%d packages matched against %s (newest record %s): %s; %d with a fix", r.Matched, dbSources(r), dateOf(r.Newest), strings.Join(parts, " "), fixable)
 	if hidden > 0 {
 		ev += fmt.Sprintf("; %d without a fix hidden by --ignore-unfixed", hidden)
+	}
+	if n := len(vs.VEXSuppressed); n > 0 {
+		ev += fmt.Sprintf("; %d not affected or fixed per VEX", n)
 	}
 	p.Evidence("build.vuln-scan", loc, ev)
 }

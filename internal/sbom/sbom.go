@@ -69,16 +69,25 @@ func Purl(p *inventory.Package) string {
 // subjectPurl names the image as pkg:oci/<name>@<digest>; empty without
 // a digest (purls identify images by digest only).
 func subjectPurl(in *Input) string {
-	if !in.Container || !strings.HasPrefix(in.Digest, "sha256:") {
+	if !in.Container {
 		return ""
 	}
-	name := in.Name
+	return ImagePurl(in.Name, in.Digest)
+}
+
+// ImagePurl is pkg:oci/<last path element of ref>@<digest>, or empty
+// without a sha256 digest.
+func ImagePurl(ref, digest string) string {
+	if !strings.HasPrefix(digest, "sha256:") {
+		return ""
+	}
+	name := ref
 	if i := strings.LastIndex(name, "/"); i >= 0 {
 		name = name[i+1:]
 	}
 	name, _, _ = strings.Cut(name, ":")
 	name, _, _ = strings.Cut(name, "@")
-	return purl.NewPackageURL(purl.TypeOCI, "", strings.ToLower(name), in.Digest, nil, "").ToString()
+	return purl.NewPackageURL(purl.TypeOCI, "", strings.ToLower(name), digest, nil, "").ToString()
 }
 
 func pkgRef(i int) string { return fmt.Sprintf("pkg-%d", i) }

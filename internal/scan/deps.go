@@ -5,6 +5,7 @@ import (
 	"github.com/hardhull/hardhull/internal/pydeps"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/sbom"
+	"github.com/hardhull/hardhull/internal/vex"
 	"github.com/hardhull/hardhull/internal/vuln"
 )
 
@@ -55,8 +56,18 @@ func (s *scanner) runDeps() {
 				return vs, nil
 			}
 			rep, err := vuln.Match(d, pf.Packages)
+			if err != nil {
+				return nil, err
+			}
+			sup, err := vex.ApplyFiles(o.VEX, rep, "")
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range sup {
+				vs.VEXSuppressed = append(vs.VEXSuppressed, x.String())
+			}
 			vs.Report = rep
-			return vs, err
+			return vs, nil
 		}
 	}
 	if db != nil {
@@ -72,6 +83,13 @@ func (s *scanner) runDeps() {
 				continue
 			}
 			p.Ext.Vulns = vs
+			if len(vs.VEXSuppressed) > 0 {
+				if s.res.Facts == nil {
+					s.res.Facts = map[string]any{}
+				}
+				prev, _ := s.res.Facts["vex_suppressed"].([]string)
+				s.res.Facts["vex_suppressed"] = append(prev, vs.VEXSuppressed...)
+			}
 		}
 		s.addFindings(rules.Run(p, drs))
 		s.addEvidence(p.Evidences())

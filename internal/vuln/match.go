@@ -41,6 +41,8 @@ type Finding struct {
 	// Uncertain says why the match may not hold (a ~bpo backport is
 	// built from a newer release than the records describe).
 	Uncertain string `json:"uncertain,omitempty"`
+	// VEX is an affected or under_investigation statement about it.
+	VEX string `json:"vex,omitempty"`
 }
 
 // Report is the result of matching an inventory.

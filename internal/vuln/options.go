@@ -15,6 +15,9 @@ type Options struct {
 	MaxAge        time.Duration // older sources are stale; default vulndb.MaxAge
 	IgnoreUnfixed bool
 	Now           time.Time // default time.Now
+	// VEX are OpenVEX documents whose not_affected and fixed statements
+	// suppress findings (applied by the fronts, internal/vex).
+	VEX []string
 }
 
 // WithDefaults fills Now and MaxAge.
