@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -113,7 +115,7 @@ func TestOwnImageOnEngine(t *testing.T) {
 	df := "FROM " + builder + " AS build\n" +
 		"COPY hardhull /out/hardhull\n" +
 		"COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n" +
-		layout + "\n\n" + final + "\nLABEL " + testengine.Label + "=1\n"
+		layout + "\n\n" + final + "\n" + labelLine(testengine.OwnLabels())
 	if err := os.WriteFile(filepath.Join(ctxDir, "Dockerfile"), []byte(df), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -198,4 +200,18 @@ func dockerBuild(t *testing.T, ctxDir, tag string) {
 	if err != nil {
 		t.Fatalf("docker build: %v\n%s", err, out)
 	}
+}
+
+// labelLine is a LABEL instruction carrying labels, in a stable order.
+func labelLine(labels map[string]string) string {
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	line := "LABEL"
+	for _, k := range keys {
+		line += " " + k + "=" + strconv.Quote(labels[k])
+	}
+	return line + "\n"
 }

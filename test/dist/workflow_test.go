@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/hardhull/hardhull/internal/scaffold"
 )
 
 type workflow struct {
@@ -60,8 +62,28 @@ func TestCIDocWorkflows(t *testing.T) {
 	rel := newFakeRelease(t, "v1.2.3")
 	defaults := actionDefaults(t)
 	blocks := append(yamlBlocks(t, readRoot(t, "docs/ci.md")), yamlBlocks(t, readRoot(t, "README.md"))...)
+	// The workflow `hardhull init fastapi` writes runs on the project it
+	// is written into, which must pass.
+	files, err := scaffold.Render("fastapi", scaffold.Params{Name: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated := t.TempDir()
+	if _, err := scaffold.Write(generated, files, scaffold.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	wfFile, err := os.ReadFile(filepath.Join(generated, ".github", "workflows", "hardhull.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	initWorkflow := len(blocks)
+	blocks = append(blocks, string(wfFile))
 	ran := 0
 	for i, b := range blocks {
+		checkout, wantFail := filepath.Join(repoRoot(t), "examples", "insecure-fastapi"), true
+		if i == initWorkflow {
+			checkout, wantFail = generated, false
+		}
 		var doc any
 		if err := yaml.Unmarshal([]byte(b), &doc); err != nil {
 			t.Errorf("docs/ci.md yaml block %d: %v", i+1, err)
@@ -90,7 +112,7 @@ func TestCIDocWorkflows(t *testing.T) {
 					}
 					switch {
 					case strings.HasPrefix(st.Uses, "actions/checkout@"):
-						copyTree(t, filepath.Join(repoRoot(t), "examples", "insecure-fastapi"), ws)
+						copyTree(t, checkout, ws)
 					case strings.HasPrefix(st.Uses, "hardhull/hardhull@"):
 						in := map[string]string{}
 						for k, v := range defaults {
@@ -128,7 +150,7 @@ func TestCIDocWorkflows(t *testing.T) {
 							t.Errorf("run %q: exit %d\n%s%s", st.Run, code, out, errs)
 						}
 						if strings.Contains(st.Run, "GITHUB_STEP_SUMMARY") {
-							if b, _ := os.ReadFile(summary); !strings.Contains(string(b), "DF001") {
+							if b, _ := os.ReadFile(summary); wantFail && !strings.Contains(string(b), "DF001") {
 								t.Errorf("step summary: %q", b)
 							}
 						}
@@ -136,13 +158,13 @@ func TestCIDocWorkflows(t *testing.T) {
 						t.Errorf("step %+v: unknown to this test", st)
 					}
 				}
-				if !failed {
-					t.Error("the gate passed on the insecure example")
+				if failed != wantFail {
+					t.Errorf("gate failed=%v on %s, want %v", failed, checkout, wantFail)
 				}
 			})
 		}
 	}
-	if ran < 3 {
+	if ran < 4 {
 		t.Errorf("docs/ci.md and README.md show %d workflows using the hardhull action, want at least 3", ran)
 	}
 }
