@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/finding"
@@ -143,7 +144,7 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 	base := pathBase(res.Target)
 	rep, err := report.New(o.format, report.Options{Color: !o.noColor && o.output == "" && isTerminal(w) && os.Getenv("NO_COLOR") == "",
 		Version: Version, Catalogue: catalogueMeta(), Summary: o.summary, PathBase: base, SourceRoot: report.SourceRoot(base),
-		FailOn: failOn, ReportOnly: reportOnly})
+		FailOn: failOn, ReportOnly: reportOnly, Time: time.Now()})
 	if err != nil {
 		return usageErr("%v", err)
 	}
