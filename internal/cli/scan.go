@@ -2,11 +2,17 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
+	"os"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/hardhull/hardhull/internal/config"
+	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/report"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/scan"
 	"github.com/spf13/cobra"
@@ -21,6 +27,7 @@ func newScanCmd() *cobra.Command {
 		buildArgs []string
 		only      []string
 		excl      excludeFlags
+		timeout   time.Duration
 	)
 	c := &cobra.Command{
 		Use:   "scan [PATH...]",
@@ -30,6 +37,11 @@ func newScanCmd() *cobra.Command {
   hardhull scan Dockerfile compose.yaml --format sarif -o hardhull.sarif
   cat Dockerfile | hardhull scan --stdin-kind dockerfile -`,
 		RunE: func(c *cobra.Command, args []string) error {
+			for _, f := range files {
+				if _, err := os.Stat(f); err != nil && isFormatName(f) {
+					return usageErr("-f %s: no such compose file; did you mean --format %s?", f, f)
+				}
+			}
 			var stdinBuf *bytes.Buffer
 			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}}
 			for _, a := range buildArgs {
@@ -64,7 +76,7 @@ func newScanCmd() *cobra.Command {
 				return err
 			}
 			opts.ComposeSets = cfg.Compose
-			res, err := scan.Scan(c.Context(), opts)
+			res, err := scanWithin(c.Context(), timeout, opts)
 			if err != nil {
 				return usageErr("%v", err)
 			}
@@ -76,6 +88,7 @@ func newScanCmd() *cobra.Command {
 	}
 	out.register(c)
 	excl.register(c)
+	c.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long (e.g. 5m) with exit 2; 0: no limit")
 	c.Flags().StringArrayVarP(&files, "file", "f", nil, "compose file to load (repeatable, merged in order like docker compose -f)")
 	c.Flags().StringVar(&stdinKind, "stdin-kind", "", "kind of the file read from stdin when PATH is -: dockerfile, compose, python")
 	c.Flags().StringVar(&target, "target", "", "the build target stage that ships (default: the last stage)")
@@ -115,4 +128,38 @@ func (e *excludeFlags) filter(cfg *config.Config) (*scan.Filter, error) {
 		f.Patterns = append(f.Patterns, fp)
 	}
 	return f, nil
+}
+
+func isFormatName(s string) bool {
+	for _, f := range report.Formats {
+		if strings.EqualFold(s, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanWithin runs the scan, giving up after timeout (0: none). The scan's
+// goroutines stop with the process; the CLI exits right after.
+func scanWithin(ctx context.Context, timeout time.Duration, opts scan.Options) (*finding.Result, error) {
+	if timeout <= 0 {
+		return scan.Scan(ctx, opts)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type out struct {
+		res *finding.Result
+		err error
+	}
+	done := make(chan out, 1)
+	go func() {
+		res, err := scan.Scan(ctx, opts)
+		done <- out{res, err}
+	}()
+	select {
+	case o := <-done:
+		return o.res, o.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("scan timed out after %s (--timeout)", timeout)
+	}
 }
