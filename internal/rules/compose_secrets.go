@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hardhull/hardhull/internal/compose"
 	"github.com/hardhull/hardhull/internal/finding"
@@ -41,11 +42,11 @@ var _ = register(finding.Rule{
 				continue
 			}
 			if red, ok := secrets.URLWithPassword(rv.Text); ok {
-				p.Report(loc, svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s holds a connection string with a literal password (%s)", s.Name, k, red))
+				p.ReportFix(loc, svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s holds a connection string with a literal password (%s)", s.Name, k, red), composeSecretFix(k))
 				continue
 			}
 			if secrets.SecretName(k) && secrets.LiteralSecretValue(k, rv.Text) {
-				p.Report(loc, svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s has a literal secret value (%s)", s.Name, k, secrets.Redact(rv.Text)))
+				p.ReportFix(loc, svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s has a literal secret value (%s)", s.Name, k, secrets.Redact(rv.Text)), composeSecretFix(k))
 			}
 		}
 		for _, ref := range s.SecretRefs() {
@@ -81,9 +82,20 @@ var _ = register(finding.Rule{
 		}
 		switch b.Tag {
 		case "":
-			p.Report(p.svcAt(s, "image"), svcKey(s, "image"), fmt.Sprintf("service %s uses image %s without a tag", s.Name, s.Image))
+			p.ReportFix(p.svcAt(s, "image"), svcKey(s, "image"), fmt.Sprintf("service %s uses image %s without a tag", s.Name, s.Image), pinImageFix(s.Image))
 		case "latest":
-			p.Report(p.svcAt(s, "image"), svcKey(s, "image"), fmt.Sprintf("service %s uses the moving tag %s", s.Name, s.Image))
+			p.ReportFix(p.svcAt(s, "image"), svcKey(s, "image"), fmt.Sprintf("service %s uses the moving tag %s", s.Name, s.Image), pinImageFix(strings.TrimSuffix(s.Image, ":latest")))
 		}
 	})
 })
+
+// pinImageFix tells to pin the image that was found, not an example one.
+func pinImageFix(repo string) string {
+	return fmt.Sprintf("Pin a version tag (%s:<version>, the release you run), ideally with a digest (%s:<version>@sha256:...).", repo, repo)
+}
+
+// composeSecretFix names the variable that was found.
+func composeSecretFix(key string) string {
+	return fmt.Sprintf("%s: ${%s} (interpolated from the deployment environment), or a Docker secret: secrets: [%s] and %s_FILE=/run/secrets/%s.",
+		key, key, strings.ToLower(key), key, strings.ToLower(key))
+}

@@ -180,7 +180,11 @@ var _ = register(finding.Rule{
 		if !strings.HasPrefix(hint, "-") {
 			variant = b.Repo + hint
 		}
-		p.Report(fromAt(p, st), "from:"+st.Base, fmt.Sprintf("the shipped image builds on %s, a full image; a minimal variant exists (%s)", st.Image, variant))
+		fix := fmt.Sprintf("Use %s for the runtime stage, keeping %s in a builder stage if the build needs it.", variant, st.Image)
+		if !strings.HasPrefix(hint, "-") {
+			fix = fmt.Sprintf("Use %s%s, keeping %s only where the build needs it.", b.Repo, hint, st.Image)
+		}
+		p.ReportFix(fromAt(p, st), "from:"+st.Base, fmt.Sprintf("the shipped image builds on %s, a full image; a minimal variant exists (%s)", st.Image, variant), fix)
 	}
 })
 
