@@ -79,7 +79,7 @@ Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
 	c.Flags().BoolVar(&withEngine, "engine", false, "also audit the engine (daemon) itself")
 	c.Flags().BoolVar(&engineOnly, "engine-only", false, "audit only the engine, no containers")
 	c.Flags().StringVar(&daemonConfig, "daemon-config", "", "the daemon.json the engine runs with: judges what the API does not report, and where the two differ")
-	c.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "give up on an engine that does not answer a request within this time")
+	c.Flags().DurationVar(&timeout, "timeout", 8*time.Second, "give up on an engine that does not answer a request within this time")
 	return c
 }
 
