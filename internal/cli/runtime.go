@@ -8,6 +8,7 @@ import (
 	"github.com/hardhull/hardhull/internal/engineaudit"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/runtimeaudit"
+	"github.com/hardhull/hardhull/internal/trustaudit"
 	"github.com/spf13/cobra"
 )
 
@@ -21,6 +22,8 @@ func newRuntimeCmd() *cobra.Command {
 		engineOnly   bool
 		daemonConfig string
 		timeout      time.Duration
+		vf           verifyFlags
+		verify       bool
 	)
 	c := &cobra.Command{
 		Use:   "runtime [NAME|ID...]",
@@ -37,7 +40,8 @@ Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
   hardhull runtime --compose-project shop --label tier=web
   hardhull runtime --all                 # stopped containers too
   hardhull runtime --engine              # the engine as well as the containers
-  hardhull runtime --engine-only --daemon-config /etc/docker/daemon.json`,
+  hardhull runtime --engine-only --daemon-config /etc/docker/daemon.json
+  hardhull runtime --verify              # and verify each container's image by the signatures policy`,
 		RunE: func(c *cobra.Command, args []string) error {
 			sel.Names = args
 			if engineOnly && (len(args) > 0 || sel.ComposeProject != "" || len(sel.Labels) > 0 || sel.All) {
@@ -49,14 +53,38 @@ Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
 			if timeout <= 0 {
 				return usageErr("--timeout must be positive")
 			}
+			if vf.any() && !verify {
+				return usageErr("--verify-key and --certificate-* apply with --verify")
+			}
+			if verify && engineOnly {
+				return usageErr("--verify judges containers' images: it does not go with --engine-only")
+			}
 			cli, _, err := engine.ConnectTimeout(c.Context(), timeout)
 			if err != nil {
 				return usageErr("%v", err)
 			}
 			defer cli.Close()
+			cfg, err := out.loadConfig(".")
+			if err != nil {
+				return err
+			}
 			res := &finding.Result{Command: "runtime"}
 			if !engineOnly {
-				r, err := runtimeaudit.Audit(c.Context(), cli, sel, nil)
+				var r *finding.Result
+				if verify {
+					topts, err := vf.options(cfg, false)
+					if err != nil {
+						return err
+					}
+					if len(topts.Keys) == 0 && len(topts.Identities) == 0 && len(cfg.Signatures.Images) == 0 {
+						return usageErr("--verify: nothing to verify against: add signatures: to .hardhull.yaml, or give --verify-key or --certificate-identity")
+					}
+					ch := trustaudit.New(topts)
+					defer ch.Close()
+					r, err = runtimeaudit.AuditVerify(c.Context(), cli, sel, nil, ch)
+				} else {
+					r, err = runtimeaudit.Audit(c.Context(), cli, sel, nil)
+				}
 				if err != nil {
 					return engineErr(err)
 				}
@@ -69,7 +97,7 @@ Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
 				}
 				res.Add(r)
 			}
-			return out.finish(c, res, ".", nil)
+			return out.finish(c, res, ".", cfg)
 		},
 	}
 	out.register(c)
@@ -80,6 +108,8 @@ Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
 	c.Flags().BoolVar(&engineOnly, "engine-only", false, "audit only the engine, no containers")
 	c.Flags().StringVar(&daemonConfig, "daemon-config", "", "the daemon.json the engine runs with: judges what the API does not report, and where the two differ")
 	c.Flags().DurationVar(&timeout, "timeout", 8*time.Second, "give up on an engine that does not answer a request within this time")
+	c.Flags().BoolVar(&verify, "verify", false, "verify the signatures and provenance of each container's image (by its registry digest) against the signatures policy")
+	vf.register(c)
 	return c
 }
 

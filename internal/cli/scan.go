@@ -3,10 +3,15 @@ package cli
 import (
 	"bytes"
 	"io"
+	"path"
 	"strings"
 
+	"github.com/hardhull/hardhull/internal/config"
+	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/scan"
+	"github.com/hardhull/hardhull/internal/trustaudit"
+	"github.com/hardhull/hardhull/internal/vuln"
 	"github.com/spf13/cobra"
 )
 
@@ -18,6 +23,11 @@ func newScanCmd() *cobra.Command {
 		target    string
 		buildArgs []string
 		only      []string
+		excl      excludeFlags
+		vf        verifyFlags
+		verBases  bool
+		db        dbFlag
+		vulnOpts  vuln.Options
 	)
 	c := &cobra.Command{
 		Use:   "scan [PATH...]",
@@ -25,10 +35,12 @@ func newScanCmd() *cobra.Command {
 		Example: `  hardhull scan
   hardhull scan path/to/app
   hardhull scan Dockerfile compose.yaml --format sarif -o hardhull.sarif
-  cat Dockerfile | hardhull scan --stdin-kind dockerfile -`,
+  cat Dockerfile | hardhull scan --stdin-kind dockerfile -
+  hardhull scan . --verify-bases     # verify every FROM and compose image the policy covers`,
 		RunE: func(c *cobra.Command, args []string) error {
 			var stdinBuf *bytes.Buffer
-			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}}
+			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}, Vulns: vulnOpts}
+			opts.Vulns.DB = db.path
 			for _, a := range buildArgs {
 				k, v, _ := strings.Cut(a, "=")
 				opts.BuildArgs[k] = v
@@ -57,9 +69,32 @@ func newScanCmd() *cobra.Command {
 				return err
 			}
 			opts.TrustedRegistries = cfg.TrustedRegistries
+			if opts.Filter, err = excl.filter(cfg); err != nil {
+				return err
+			}
+			opts.ComposeSets = cfg.Compose
+			var named []trustaudit.Named
+			var checker *trustaudit.Checker
+			if verBases {
+				topts, err := vf.options(cfg, false)
+				if err != nil {
+					return err
+				}
+				if len(topts.Keys) == 0 && len(topts.Identities) == 0 && len(cfg.Signatures.Images) == 0 {
+					return usageErr("--verify-bases: nothing to verify against: add signatures: to .hardhull.yaml, or give --verify-key or --certificate-identity")
+				}
+				checker = trustaudit.New(topts)
+				defer checker.Close()
+				opts.OnImage = func(ref string, at finding.Location) { named = append(named, trustaudit.Named{Ref: ref, At: at}) }
+			} else if vf.any() {
+				return usageErr("--verify-key and --certificate-* apply with --verify-bases")
+			}
 			res, err := scan.Scan(c.Context(), opts)
 			if err != nil {
 				return usageErr("%v", err)
+			}
+			if checker != nil {
+				checker.CheckAll(c.Context(), res, named, opts.Rules)
 			}
 			if stdinBuf != nil {
 				out.sources = map[string][]byte{"-": stdinBuf.Bytes()}
@@ -68,10 +103,49 @@ func newScanCmd() *cobra.Command {
 		},
 	}
 	out.register(c)
+	excl.register(c)
 	c.Flags().StringArrayVarP(&files, "file", "f", nil, "compose file to load (repeatable, merged in order like docker compose -f)")
 	c.Flags().StringVar(&stdinKind, "stdin-kind", "", "kind of the file read from stdin when PATH is -: dockerfile, compose, python")
 	c.Flags().StringVar(&target, "target", "", "the build target stage that ships (default: the last stage)")
 	c.Flags().StringArrayVar(&buildArgs, "build-arg", nil, "KEY=VALUE build argument used to resolve ARGs")
 	c.Flags().StringSliceVar(&only, "rule", nil, "run only these rules (IDs or slugs)")
+	c.Flags().BoolVar(&verBases, "verify-bases", false, "verify the signatures and provenance of every base (FROM) and compose image the signatures policy covers; needs the registries")
+	vf.register(c)
+	db.register(c)
+	c.Flags().BoolVar(&vulnOpts.Off, "no-vulns", false, "do not match Python dependency files against the vulnerability database")
+	c.Flags().BoolVar(&vulnOpts.IgnoreUnfixed, "ignore-unfixed", false, "hide vulnerabilities without a released fix")
 	return c
+}
+
+// excludeFlags select files like Trivy's flags of the same names.
+type excludeFlags struct {
+	skipDirs, skipFiles, patterns []string
+}
+
+func (e *excludeFlags) register(c *cobra.Command) {
+	f := c.Flags()
+	f.StringSliceVar(&e.skipDirs, "skip-dirs", nil, "directories to leave out (globs relative to the scanned directory, ** allowed)")
+	f.StringSliceVar(&e.skipFiles, "skip-files", nil, "files to leave out, unread (globs relative to the scanned directory, ** allowed)")
+	f.StringArrayVar(&e.patterns, "file-patterns", nil, "KIND:REGEX: also treat matching files as KIND (dockerfile, compose, dockerignore, python)")
+}
+
+// filter merges the flags with the config's exclude section.
+func (e *excludeFlags) filter(cfg *config.Config) (*scan.Filter, error) {
+	f := &scan.Filter{
+		SkipDirs:  append(append([]string{}, cfg.Exclude.SkipDirs...), e.skipDirs...),
+		SkipFiles: append(append([]string{}, cfg.Exclude.SkipFiles...), e.skipFiles...),
+	}
+	for _, g := range append(append([]string{}, f.SkipDirs...), f.SkipFiles...) {
+		if _, err := path.Match(strings.ReplaceAll(g, "**", "*"), ""); err != nil {
+			return nil, usageErr("skip glob %q: %v", g, err)
+		}
+	}
+	for _, p := range append(append([]string{}, cfg.Exclude.FilePatterns...), e.patterns...) {
+		fp, err := scan.ParseFilePattern(p)
+		if err != nil {
+			return nil, usageErr("--file-patterns: %v", err)
+		}
+		f.Patterns = append(f.Patterns, fp)
+	}
+	return f, nil
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/pathglob"
 	"gopkg.in/yaml.v3"
 )
 
@@ -34,8 +35,23 @@ type Config struct {
 	// TrustedRegistries, when set, are the only registries base images may
 	// come from.
 	TrustedRegistries []string `yaml:"trusted-registries"`
+	// Exclude keeps files out of discovery (the same as the --skip-dirs,
+	// --skip-files and --file-patterns flags, which add to it).
+	Exclude Exclude `yaml:"exclude"`
+	// Compose names the files that form one project each, relative to the
+	// scanned directory: [[compose.yml, compose.deploy.yml]].
+	Compose [][]string `yaml:"compose"`
+	// Signatures is the image integrity policy.
+	Signatures Signatures `yaml:"signatures"`
 
 	path string
+}
+
+// Exclude is the config's `exclude:` section.
+type Exclude struct {
+	SkipDirs     []string `yaml:"skip-dirs"`
+	SkipFiles    []string `yaml:"skip-files"`
+	FilePatterns []string `yaml:"file-patterns"`
 }
 
 // PathIgnore drops Rules (all when empty) under Path.
@@ -80,6 +96,19 @@ func Parse(name string, b []byte) (*Config, error) {
 		if _, err := path.Match(strings.ReplaceAll(ig.Path, "**", "*"), ""); err != nil {
 			return nil, fmt.Errorf("%s: ignore path %q: %w", name, ig.Path, err)
 		}
+	}
+	for _, g := range append(append([]string{}, c.Exclude.SkipDirs...), c.Exclude.SkipFiles...) {
+		if _, err := path.Match(strings.ReplaceAll(g, "**", "*"), ""); err != nil {
+			return nil, fmt.Errorf("%s: exclude glob %q: %w", name, g, err)
+		}
+	}
+	for i, set := range c.Compose {
+		if len(set) == 0 {
+			return nil, fmt.Errorf("%s: compose set %d is empty", name, i+1)
+		}
+	}
+	if err := c.Signatures.validate(name); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -174,6 +203,36 @@ func Find(dir string) (string, bool) {
 	}
 }
 
+// ResolveIDs rewrites the rule IDs that disable: and ignore: name to
+// hardhull's, through resolve, so that they accept what inline comments do
+// (hadolint DL3007, Trivy AVD-DS-0002, Checkov CKV_DOCKER_2, a KICS query
+// ID). An ID nothing claims is an error naming the file.
+func (c *Config) ResolveIDs(resolve func(id string) []string) error {
+	var bad []string
+	fix := func(ids []string) []string {
+		var out []string
+		for _, id := range ids {
+			got := resolve(id)
+			if len(got) == 0 {
+				bad = append(bad, id)
+				continue
+			}
+			out = append(out, got...)
+		}
+		return out
+	}
+	c.Disable = fix(c.Disable)
+	for i := range c.Ignore {
+		if len(c.Ignore[i].Rules) > 0 {
+			c.Ignore[i].Rules = fix(c.Ignore[i].Rules)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%s: unknown rule %q (see `hardhull rules`; hadolint, Trivy, Checkov and KICS IDs that a rule claims work too)", c.name(), bad[0])
+	}
+	return nil
+}
+
 // RuleIDs lists every rule ID the config names, for validation by callers
 // that know the catalogue.
 func (c *Config) RuleIDs() []string {
@@ -198,6 +257,33 @@ func (c *Config) disabled(id string) bool {
 	return false
 }
 
+func (c *Config) name() string {
+	if c.path == "" {
+		return FileName
+	}
+	return filepath.Base(c.path)
+}
+
+// ignoreReason is the reason of the first ignore entry covering id at p.
+func (c *Config) ignoreReason(id, p string) string {
+	for _, ig := range c.Ignore {
+		if !GlobMatch(ig.Path, p) {
+			continue
+		}
+		match := len(ig.Rules) == 0
+		for _, r := range ig.Rules {
+			match = match || strings.EqualFold(r, id)
+		}
+		if match {
+			if ig.Reason != "" {
+				return ig.Reason
+			}
+			return fmt.Sprintf("ignored for %s in %s", ig.Path, c.name())
+		}
+	}
+	return "ignored in " + c.name()
+}
+
 func (c *Config) pathIgnored(id, p string) bool {
 	for _, ig := range c.Ignore {
 		if !GlobMatch(ig.Path, p) {
@@ -217,39 +303,4 @@ func (c *Config) pathIgnored(id, p string) bool {
 
 // GlobMatch matches slash paths against a glob where `**` spans
 // directories and a pattern without a slash matches any base name.
-func GlobMatch(pattern, p string) bool {
-	p = strings.TrimPrefix(filepath.ToSlash(p), "./")
-	pattern = strings.TrimPrefix(pattern, "./")
-	if !strings.Contains(pattern, "/") {
-		ok, _ := path.Match(pattern, path.Base(p))
-		if ok {
-			return true
-		}
-	}
-	return globSegs(strings.Split(pattern, "/"), strings.Split(p, "/"))
-}
-
-func globSegs(pat, segs []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			if len(pat) == 1 {
-				return true
-			}
-			for i := 0; i <= len(segs); i++ {
-				if globSegs(pat[1:], segs[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(segs) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], segs[0]); !ok {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
-	}
-	// A directory pattern covers everything below it.
-	return true
-}
+func GlobMatch(pattern, p string) bool { return pathglob.Match(pattern, p) }

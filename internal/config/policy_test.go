@@ -360,3 +360,15 @@ func TestBaselineFile(t *testing.T) {
 		t.Error("missing baseline read without error")
 	}
 }
+
+func TestJustification(t *testing.T) {
+	for _, tt := range []struct{ comment, want string }{
+		{"# hardhull ignore=DF001 -- runs as root by design", "runs as root by design"},
+		{"# hadolint ignore=DL3007", "# hadolint ignore=DL3007"},
+		{"# hardhull ignore=DF009 -- token ghp_" + "8fJ2kLm9QwErTyUiOpAsDfGhJkLzXcVbNm12", "ignore comment (withheld: it holds a secret)"},
+	} {
+		if got := justification(tt.comment); got != tt.want {
+			t.Errorf("justification(%q) = %q, want %q", tt.comment, got, tt.want)
+		}
+	}
+}

@@ -122,6 +122,10 @@ type Finding struct {
 	// instruction's text, a compose key path, an image path); baselines
 	// fingerprint on it so that they survive line shifts.
 	Key string `json:"-"`
+	// Details is structured data a machine reader needs beyond the
+	// message (a vulnerability's IDs, package, fixed versions); the JSON
+	// report carries it. It must never hold a secret value.
+	Details any `json:"-"`
 }
 
 // FixText is the finding's own fix or else its rule's.
@@ -143,11 +147,14 @@ const (
 	KindCompose    Kind = "compose"
 	KindContext    Kind = "context" // a build context and its ignore file
 	KindPython     Kind = "python"
+	KindDeps       Kind = "dependencies" // Python requirements and lock files
 	KindImage      Kind = "image"
 	KindContainer  Kind = "container"
+	KindCI         Kind = "ci" // a CI pipeline file (GitHub Actions, GitLab CI)
 	// KindEngine is a Docker engine's configuration: what its API reports
 	// (/info, /version, /networks, /plugins) or a daemon.json file.
-	KindEngine Kind = "engine"
+	KindEngine    Kind = "engine"
+	KindIntegrity Kind = "integrity" // an image's signatures and provenance
 )
 
 // Example is one input that a rule must (Bad) or must not (Good) flag.
@@ -171,8 +178,11 @@ type Rule struct {
 	Severity  Severity
 	Kind      Kind
 	Checklist []string // keys of the seed's Security Checklist
-	CIS       []string
-	OWASP     []string
+	// ChecklistWhy says, per checklist key, why this rule's findings bear
+	// on that item; the key "" says why a rule feeds no item at all.
+	ChecklistWhy map[string]string
+	CIS          []string // ids of CIS Docker Benchmark v1.6.0 (finding.CIS)
+	OWASP        []string // ids of the OWASP Docker Top 10 (finding.OWASP)
 	// Equivalents names IDs of other tools with the same semantics:
 	// "hadolint", "trivy", "checkov", "kics", "dockle".
 	Equivalents map[string][]string

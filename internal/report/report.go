@@ -5,7 +5,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
@@ -22,13 +21,36 @@ type Options struct {
 	Version string
 	// Catalogue is every rule, for SARIF descriptors and the checklist.
 	Catalogue []*finding.Rule
+	// Summary limits text output to the top problems.
+	Summary bool
+	// SourceRoot is the repository root SARIF URIs are relative to, and
+	// PathBase the directory finding paths are relative to (both
+	// absolute; empty: paths are used as reported).
+	SourceRoot, PathBase string
+	// FailOn is the exit-code threshold; ReportOnly means nothing fails
+	// the run (--fail-on none, --exit-code 0). JUnit marks failures by it.
+	FailOn     finding.Severity
+	ReportOnly bool
 }
 
 // Formats lists the format names New accepts.
-var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit", "html"}
+var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit", "html", "gitlab-codequality", "gitlab-sast"}
 
-// New returns the reporter for a format name.
+// SBOMFormats write the inventory rather than the findings: CycloneDX 1.6
+// (with the vulnerabilities that policy kept) and SPDX 2.3, both JSON.
+var SBOMFormats = []string{"cyclonedx", "spdx-json"}
+
+// New returns the reporter for a format name; every format sees the
+// findings worst first.
 func New(format string, opts Options) (Reporter, error) {
+	r, err := newFormat(format, opts)
+	if err != nil {
+		return nil, err
+	}
+	return ordered{r}, nil
+}
+
+func newFormat(format string, opts Options) (Reporter, error) {
 	switch strings.ToLower(format) {
 	case "text", "":
 		return &Text{opts}, nil
@@ -44,8 +66,16 @@ func New(format string, opts Options) (Reporter, error) {
 		return &JUnit{opts}, nil
 	case "html":
 		return &HTML{opts}, nil
+	case "gitlab-codequality", "codequality", "codeclimate":
+		return &GitLabCodeQuality{opts}, nil
+	case "gitlab-sast":
+		return &GitLabSAST{Options: opts}, nil
+	case "cyclonedx", "cyclonedx-json":
+		return &SBOM{Options: opts, CycloneDX: true}, nil
+	case "spdx-json", "spdx":
+		return &SBOM{Options: opts}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(append(append([]string{}, Formats...), SBOMFormats...), ", "))
 }
 
 // counts returns findings per severity, highest first.
@@ -98,6 +128,7 @@ func groups(fs []finding.Finding) ([]string, map[string][]finding.Finding) {
 		}
 		m[k] = append(m[k], f)
 	}
-	sort.Strings(keys)
+	// Kept in order of first appearance: worst-first findings put the
+	// file with the worst finding first.
 	return keys, m
 }

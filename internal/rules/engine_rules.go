@@ -212,7 +212,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "EN008", Slug: "engine-live-restore-disabled", Title: "Live restore disabled",
 	Severity: finding.Low, Kind: finding.KindEngine, Advisory: true,
-	Checklist: []string{"runtime.health-checks"}, CIS: []string{"2.15"}, OWASP: []string{"D04"},
+	Checklist: nil, CIS: []string{"2.15"}, OWASP: []string{"D04"},
 	Rationale: "Without live-restore, stopping or upgrading the daemon stops every container: patching the engine becomes an outage, so it gets postponed.",
 	Fix:       `Set "live-restore": true in daemon.json (not available in swarm mode).`,
 	Bad:       []finding.Example{engEx(`{"LiveRestoreEnabled": false}`), fileEx(`{"live-restore": null}`)},
@@ -472,7 +472,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "EN021", Slug: "engine-aufs", Title: "aufs storage driver",
 	Severity: finding.Medium, Kind: finding.KindEngine,
-	Checklist: []string{"runtime.capabilities"}, CIS: []string{"2.6"}, OWASP: []string{"D04"},
+	Checklist: nil, CIS: []string{"2.6"}, OWASP: []string{"D04"},
 	Rationale: "aufs is unmaintained, removed from current engines, and has a history of kernel crashes and privilege bugs.",
 	Fix:       "Use overlay2.",
 	Bad:       []finding.Example{engEx(`{"Driver": "aufs"}`), fileEx(`{"storage-driver": "aufs"}`)},
@@ -504,7 +504,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "EN023", Slug: "engine-config-drift", Title: "Running engine differs from its daemon.json",
 	Severity: finding.Medium, Kind: finding.KindEngine,
-	Checklist: []string{"runtime.capabilities"}, OWASP: []string{"D04"},
+	Checklist: nil, OWASP: []string{"D04"},
 	Rationale: "The file says what should be; the API says what is. A difference means the daemon was not restarted after an edit, or flags override the file: the hardening you reviewed is not the one in force.",
 	Fix:       "Restart (or reload, for reloadable keys) the daemon, and remove command-line flags that override daemon.json.",
 	Bad:       []finding.Example{engExFile(`{"LiveRestoreEnabled": false, "Swarm": {"LocalNodeState": "active"}}`, `{"live-restore": true}`), engExFile(`{}`, `{"icc": true}`), engExFile(`{"LoggingDriver": "json-file"}`, `{"log-driver": "journald", "log-opts": {"max-size": "10m"}}`)},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/hardhull/hardhull/internal/buildctx"
@@ -63,6 +64,14 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 		return
 	}
 	s.count(finding.KindDockerfile, 1)
+	for _, st := range f.Stages {
+		if st.Parent == nil && len(st.Unresolved) == 0 {
+			s.addImage(st.Image, finding.Location{Path: u.path, Line: st.Line, Column: 1})
+		}
+	}
+	for _, use := range f.PulledImages() {
+		s.addImage(use.Ref, finding.Location{Path: u.path, Line: use.In.Line, Column: 1})
+	}
 	target := s.opts.Target
 	if u.target != "" {
 		target = u.target
@@ -95,6 +104,9 @@ type secretEntry struct {
 }
 
 func (s *scanner) fileSecrets(abs string, max int) ([]secrets.Match, int, error) {
+	if s.excluded(abs) {
+		return nil, 0, nil // excluded files are not read at all
+	}
 	s.mu.Lock()
 	if s.scanned == nil {
 		s.scanned = map[string]*secretEntry{}
@@ -146,4 +158,17 @@ func (s *scanner) context(dir, dockerfilePath string) (*buildctx.Context, error)
 	s.mu.Unlock()
 	e.once.Do(func() { e.bc, e.err = buildctx.Open(dir, dockerfilePath, buildctx.Options{}) })
 	return e.bc, e.err
+}
+
+// excluded reports whether a file on disk lies in the scanned directory
+// and is excluded by the user's filter.
+func (s *scanner) excluded(abs string) bool {
+	if s.opts.Filter == nil || s.root == "" {
+		return false
+	}
+	rel, err := filepath.Rel(s.root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return false
+	}
+	return s.opts.Filter.Skip(filepath.ToSlash(rel))
 }
