@@ -83,7 +83,13 @@ Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
 					defer ch.Close()
 					r, err = runtimeaudit.AuditVerify(c.Context(), cli, sel, nil, ch)
 				} else {
-					r, err = runtimeaudit.Audit(c.Context(), cli, sel, nil)
+					var opts runtimeaudit.Options
+					if daemonConfig != "" {
+						if opts.Daemon, err = engineaudit.ReadConfig(daemonConfig); err != nil {
+							return usageErr("%v", err)
+						}
+					}
+					r, err = runtimeaudit.AuditWith(c.Context(), cli, sel, nil, opts)
 				}
 				if err != nil {
 					return engineErr(err)
