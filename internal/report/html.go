@@ -35,8 +35,8 @@ type htmlEntry struct {
 
 type htmlItem struct {
 	ID, Section, Text, Mark, Class, Note string
-	Rules                         []htmlLink
-	Evidence                      []string
+	Rules                                []htmlLink
+	Evidence                             []string
 }
 
 type htmlTop struct {
@@ -45,13 +45,13 @@ type htmlTop struct {
 
 type htmlPage struct {
 	Command, Target, Version, Summary, Examined, Time, CIS string
-	Counts                                            []htmlCount
-	Top                                               []htmlTop
-	Facts                                             [][2]string
-	Items                                             []htmlItem
-	Entries                                           []htmlEntry
-	Errors                                            []string
-	Suppressed, Hidden                                int
+	Counts                                                 []htmlCount
+	Top                                                    []htmlTop
+	Facts                                                  [][2]string
+	Items                                                  []htmlItem
+	Entries                                                []htmlEntry
+	Errors                                                 []string
+	Suppressed, Hidden                                     int
 }
 
 type htmlCount struct {
