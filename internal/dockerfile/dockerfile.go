@@ -37,6 +37,10 @@ type File struct {
 	MetaArgs []Arg
 	Stages   []*Stage
 	Warnings []string
+	// Errors are the instructions that did not parse (each with its
+	// line); the file is judged without them. ParseBytes returns the
+	// first as its error together with the file.
+	Errors []*ParseError
 }
 
 // Arg is one ARG declaration.
@@ -148,7 +152,13 @@ func ParseBytes(path string, src []byte, opts Options) (f *File, err error) {
 	for _, n := range res.AST.Children {
 		v, err := instructions.ParseInstruction(n)
 		if err != nil {
-			return nil, &ParseError{Path: path, Line: n.StartLine, Err: cleanErr(err)}
+			pe := &ParseError{Path: path, Line: n.StartLine, Err: cleanErr(err)}
+			if strings.EqualFold(n.Value, "from") {
+				return nil, pe // the stage's instructions would land in the wrong stage
+			}
+			// One malformed instruction does not hide the rest of the file.
+			f.Errors = append(f.Errors, pe)
+			continue
 		}
 		in := &Instruction{
 			Cmd: strings.ToLower(n.Value), Line: n.StartLine, EndLine: n.EndLine,
@@ -177,7 +187,8 @@ func ParseBytes(path string, src []byte, opts Options) (f *File, err error) {
 			cur.Instructions = append(cur.Instructions, in)
 		case instructions.Command:
 			if cur == nil {
-				return nil, &ParseError{Path: path, Line: n.StartLine, Err: fmt.Errorf("%s before the first FROM", strings.ToUpper(in.Cmd))}
+				f.Errors = append(f.Errors, &ParseError{Path: path, Line: n.StartLine, Err: fmt.Errorf("%s before the first FROM", strings.ToUpper(in.Cmd))})
+				continue
 			}
 			in.Command = c
 			in.Stage = cur
@@ -185,9 +196,15 @@ func ParseBytes(path string, src []byte, opts Options) (f *File, err error) {
 		}
 	}
 	if len(f.Stages) == 0 {
+		if len(f.Errors) > 0 {
+			return nil, f.Errors[0]
+		}
 		return nil, &ParseError{Path: path, Err: errors.New("no FROM instruction")}
 	}
 	f.resolve(opts)
+	if len(f.Errors) > 0 {
+		return f, f.Errors[0]
+	}
 	return f, nil
 }
 

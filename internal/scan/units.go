@@ -59,8 +59,15 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 	}
 	f, err := dockerfile.ParseBytes(u.path, src, dockerfile.Options{BuildArgs: s.opts.BuildArgs})
 	if err != nil {
-		s.inputError(u.path, 0, err)
-		return
+		if f == nil {
+			s.inputError(u.path, 0, err)
+			return
+		}
+		// Malformed instructions are errors with their lines; the rest of
+		// the file is still judged.
+		for _, e := range f.Errors {
+			s.inputError(u.path, 0, e)
+		}
 	}
 	s.count(finding.KindDockerfile, 1)
 	target := s.opts.Target
