@@ -732,3 +732,28 @@ func (f *File) PulledImages() []ImageUse {
 	}
 	return out
 }
+
+// DeployTargets are the stages a Dockerfile can ship: the last stage (what
+// `docker build` builds by default) and every named stage with its own
+// CMD or ENTRYPOINT that no other stage builds FROM or copies from
+// (production, lambda, dev targets picked with --target). A stage others
+// copy from is a builder whatever command it declares; an unnamed
+// intermediate stage is a leftover, not a target anyone picks. Stages in
+// file order.
+func (f *File) DeployTargets() []*Stage {
+	last := f.Stages[len(f.Stages)-1]
+	var out []*Stage
+	for _, s := range f.Stages {
+		if s == last {
+			out = append(out, s)
+			continue
+		}
+		if s.Name == "" || len(s.Find("cmd")) == 0 && len(s.Find("entrypoint")) == 0 {
+			continue
+		}
+		if !f.UsedAsSource(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -41,7 +41,7 @@ var _ = register(finding.Rule{
 		}
 	}
 	if !p.Dockerfile.UsedAsSource(p.Final) || len(p.Dockerfile.Stages) == 1 {
-		p.Report(fromAt(p, p.Final), "healthcheck:none", fmt.Sprintf("the final stage (%s) defines no HEALTHCHECK", stageLabel(p.Final.Name, p.Final.Index)))
+		p.Report(fromAt(p, p.Final), "healthcheck:none", fmt.Sprintf("%s defines no HEALTHCHECK", targetLabel(p)))
 	}
 })
 

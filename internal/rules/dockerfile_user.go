@@ -56,15 +56,15 @@ var _ = register(finding.Rule{
 	case u == nil && windowsStage(s):
 		// Linux advice (useradd, chown, USER 1000) does not apply.
 		if img := strings.ToLower(s.External()); !strings.Contains(img, "nanoserver") {
-			p.ReportFix(fromAt(p, s), "user:none", fmt.Sprintf("the final stage (%s) is a Windows container without USER: it runs as ContainerAdministrator", stageLabel(s.Name, s.Index)),
+			p.ReportFix(fromAt(p, s), "user:none", fmt.Sprintf("%s is a Windows container without USER: it runs as ContainerAdministrator", targetLabel(p)),
 				"Add `USER ContainerUser` after the steps that need administrator rights.")
 		}
 	case u == nil:
 		if how, ok := stepsDown(s); ok {
-			p.ReportSeverity(finding.Low, fromAt(p, s), "user:none", fmt.Sprintf("the final stage (%s) sets no USER: the container starts as root and %s; only that start-up step runs as root", stageLabel(s.Name, s.Index), how))
+			p.ReportSeverity(finding.Low, fromAt(p, s), "user:none", fmt.Sprintf("%s sets no USER: the container starts as root and %s; only that start-up step runs as root", targetLabel(p), how))
 			return
 		}
-		p.Report(fromAt(p, s), "user:none", fmt.Sprintf("the final stage (%s) sets no USER, so the container runs as root", stageLabel(s.Name, s.Index)))
+		p.Report(fromAt(p, s), "user:none", fmt.Sprintf("%s sets no USER, so the container runs as root", targetLabel(p)))
 	case IsRootUser(s.UserName()):
 		p.Report(p.At(u), "user:"+s.UserName(), fmt.Sprintf("the final stage switches to USER %s and never back", s.UserName()))
 	}
@@ -157,4 +157,14 @@ func stepsDown(s *dockerfile.Stage) (string, bool) {
 		}
 	}
 	return fmt.Sprintf("the %s image's entrypoint drops to the %s user (gosu)", b.Repo, user), true
+}
+
+// targetLabel names the stage being judged: "the final stage (stage 2)",
+// or "deploy target dev" for another stage that ships.
+func targetLabel(p *Pass) string {
+	s := p.Final
+	if s == p.Dockerfile.Stages[len(p.Dockerfile.Stages)-1] {
+		return fmt.Sprintf("the final stage (%s)", stageLabel(s.Name, s.Index))
+	}
+	return "deploy target " + strings.TrimPrefix(stageLabel(s.Name, s.Index), "stage ")
 }

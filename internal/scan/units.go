@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/hardhull/hardhull/internal/buildctx"
@@ -70,11 +73,19 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 		}
 	}
 	s.count(finding.KindDockerfile, 1)
-	target := s.opts.Target
-	if u.target != "" {
-		target = u.target
+	// The compose services that build this file build their target (or
+	// the last stage); their settings speak only for that stage.
+	linked := f.Final(u.target)
+	targets := []*dockerfile.Stage{f.Final(s.opts.Target)}
+	if s.opts.Target == "" {
+		targets = f.DeployTargets()
+		if !slices.Contains(targets, linked) {
+			targets = append(targets, linked)
+		}
+	} else {
+		linked = targets[0]
 	}
-	p := &rules.Pass{Dockerfile: f, Final: f.Final(target), Links: u.links}
+	p := &rules.Pass{Dockerfile: f}
 	p.Ext.TrustedRegistries = s.opts.TrustedRegistries
 	if u.ctxDir != "" && u.abs != "" {
 		bc, err := s.context(u.ctxDir, u.abs)
@@ -89,8 +100,48 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 			s.count(finding.KindContext, 1)
 		}
 	}
-	s.addFindings(rules.Run(p, rs))
-	s.addEvidence(p.Evidences())
+	s.addFindings(judgeTargets(p, targets, linked, u.links, rs, s.addEvidence))
+}
+
+// judgeTargets runs the rules once per deploy target and merges what they
+// find: a finding every target shares is reported once as it is; one that
+// only some targets have says which.
+func judgeTargets(p *rules.Pass, targets []*dockerfile.Stage, linked *dockerfile.Stage, links []rules.Link, rs []*rules.Rule, evidence func([]finding.Evidence)) []finding.Finding {
+	type seen struct {
+		f       finding.Finding
+		targets []string
+	}
+	var order []string
+	byKey := map[string]*seen{}
+	for _, t := range targets {
+		p.Final, p.Links = t, nil
+		if t == linked {
+			p.Links = links
+		}
+		name := t.Name
+		if name == "" {
+			name = strconv.Itoa(t.Index)
+		}
+		for _, f := range rules.Run(p, rs) {
+			k := f.Rule.ID + "\x00" + strconv.Itoa(f.Location.Line) + "\x00" + f.Key
+			if e, ok := byKey[k]; ok {
+				e.targets = append(e.targets, name)
+				continue
+			}
+			byKey[k] = &seen{f: f, targets: []string{name}}
+			order = append(order, k)
+		}
+		evidence(p.Evidences())
+	}
+	out := make([]finding.Finding, 0, len(order))
+	for _, k := range order {
+		e := byKey[k]
+		if len(targets) > 1 && len(e.targets) < len(targets) && !strings.Contains(e.f.Message, "stage "+e.targets[0]) {
+			e.f.Message += " (deploy target " + strings.Join(e.targets, ", ") + ")"
+		}
+		out = append(out, e.f)
+	}
+	return out
 }
 
 // secretEntry is one file's content scan, done once per run.
