@@ -136,7 +136,7 @@ func judgeTargets(p *rules.Pass, targets []*dockerfile.Stage, linked *dockerfile
 	out := make([]finding.Finding, 0, len(order))
 	for _, k := range order {
 		e := byKey[k]
-		if len(targets) > 1 && len(e.targets) < len(targets) && !strings.Contains(e.f.Message, "stage "+e.targets[0]) {
+		if len(targets) > 1 && len(e.targets) < len(targets) && !strings.Contains(e.f.Message, "stage "+e.targets[0]) && !strings.Contains(e.f.Message, "deploy target "+e.targets[0]) {
 			e.f.Message += " (deploy target " + strings.Join(e.targets, ", ") + ")"
 		}
 		out = append(out, e.f)
