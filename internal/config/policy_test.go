@@ -66,16 +66,15 @@ const ignoredDockerfile = `# hardhull ignore-file=DF019 -- the compose service d
 # hadolint global ignore=DL3009
 # hadolint ignore=DL3007
 FROM python:latest AS build
-RUN apt-get update && apt-get install -y curl
+RUN curl -fsSL https://example.com/i.sh | sh
 
 #trivy:ignore:AVD-DS-0002
 # hardhull ignore=DF004,DF005 -- slim is coming
 FROM python:3.12
-# hardhull ignore=DF014
+# hardhull ignore=DF014,DF013
 RUN apt-get update && apt-get install -y curl
 ADD app.py /app/
 CMD python app.py
-RUN apt-get install -y wget
 `
 
 const ignoredCompose = `services:
@@ -106,7 +105,7 @@ func TestInlineIgnores(t *testing.T) {
 		"DC003@compose.yaml:6", // trailing comment on the key line
 	}
 	kept := []string{
-		"DF014@Dockerfile:14",  // the ignore on line 10 is for line 11 only (the build stage's line 5 ships nothing, so no apt rule judges it)
+		"DF013@Dockerfile:5",   // the ignore on line 10 is for line 11 only (DF014 is judged on shipped stages only, so a builder's pipe-to-shell stands in)
 		"DF012@Dockerfile:12",  // no comment
 		"DF017@Dockerfile:13",  // no comment
 		"DC013@compose.yaml:7", // network_mode: host, no comment

@@ -37,6 +37,10 @@ type File struct {
 	MetaArgs []Arg
 	Stages   []*Stage
 	Warnings []string
+	// Errors are the instructions that did not parse (each with its
+	// line); the file is judged without them. ParseBytes returns the
+	// first as its error together with the file.
+	Errors []*ParseError
 }
 
 // Arg is one ARG declaration.
@@ -148,7 +152,13 @@ func ParseBytes(path string, src []byte, opts Options) (f *File, err error) {
 	for _, n := range res.AST.Children {
 		v, err := instructions.ParseInstruction(n)
 		if err != nil {
-			return nil, &ParseError{Path: path, Line: n.StartLine, Err: cleanErr(err)}
+			pe := &ParseError{Path: path, Line: n.StartLine, Err: cleanErr(err)}
+			if strings.EqualFold(n.Value, "from") {
+				return nil, pe // the stage's instructions would land in the wrong stage
+			}
+			// One malformed instruction does not hide the rest of the file.
+			f.Errors = append(f.Errors, pe)
+			continue
 		}
 		in := &Instruction{
 			Cmd: strings.ToLower(n.Value), Line: n.StartLine, EndLine: n.EndLine,
@@ -177,7 +187,8 @@ func ParseBytes(path string, src []byte, opts Options) (f *File, err error) {
 			cur.Instructions = append(cur.Instructions, in)
 		case instructions.Command:
 			if cur == nil {
-				return nil, &ParseError{Path: path, Line: n.StartLine, Err: fmt.Errorf("%s before the first FROM", strings.ToUpper(in.Cmd))}
+				f.Errors = append(f.Errors, &ParseError{Path: path, Line: n.StartLine, Err: fmt.Errorf("%s before the first FROM", strings.ToUpper(in.Cmd))})
+				continue
 			}
 			in.Command = c
 			in.Stage = cur
@@ -185,9 +196,15 @@ func ParseBytes(path string, src []byte, opts Options) (f *File, err error) {
 		}
 	}
 	if len(f.Stages) == 0 {
+		if len(f.Errors) > 0 {
+			return nil, f.Errors[0]
+		}
 		return nil, &ParseError{Path: path, Err: errors.New("no FROM instruction")}
 	}
 	f.resolve(opts)
+	if len(f.Errors) > 0 {
+		return f, f.Errors[0]
+	}
 	return f, nil
 }
 
@@ -711,6 +728,31 @@ func (f *File) PulledImages() []ImageUse {
 					}
 				}
 			}
+		}
+	}
+	return out
+}
+
+// DeployTargets are the stages a Dockerfile can ship: the last stage (what
+// `docker build` builds by default) and every named stage with its own
+// CMD or ENTRYPOINT that no other stage builds FROM or copies from
+// (production, lambda, dev targets picked with --target). A stage others
+// copy from is a builder whatever command it declares; an unnamed
+// intermediate stage is a leftover, not a target anyone picks. Stages in
+// file order.
+func (f *File) DeployTargets() []*Stage {
+	last := f.Stages[len(f.Stages)-1]
+	var out []*Stage
+	for _, s := range f.Stages {
+		if s == last {
+			out = append(out, s)
+			continue
+		}
+		if s.Name == "" || len(s.Find("cmd")) == 0 && len(s.Find("entrypoint")) == 0 {
+			continue
+		}
+		if !f.UsedAsSource(s) {
+			out = append(out, s)
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package dockerfile
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,5 +41,22 @@ func TestShellView(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestMalformedInstructionKeepsTheRest: a bad instruction is an error with
+// its line, and the file is still returned without it.
+func TestMalformedInstructionKeepsTheRest(t *testing.T) {
+	src := "FROM python:3.12-slim\nCOPY onlyone\nRUN pip install x\nUSER root\n"
+	f, err := ParseBytes("Dockerfile", []byte(src), Options{})
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 2 {
+		t.Fatalf("err = %v, want a ParseError at line 2", err)
+	}
+	if f == nil || len(f.Stages) != 1 || len(f.Stages[0].Find("run")) != 1 || f.Stages[0].UserName() != "root" {
+		t.Fatalf("the rest of the file was not kept: %+v", f)
+	}
+	if _, err := ParseBytes("Dockerfile", []byte("FROM --platform\nRUN x\n"), Options{}); err == nil {
+		t.Fatal("a FROM that does not parse must fail the file")
 	}
 }

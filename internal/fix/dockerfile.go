@@ -108,7 +108,8 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 	}
 	var local []task
 	var meta []finding.Finding // DF008 on ARGs before the first FROM
-	final := map[string]finalTask{}
+	// Per rule and stage: every deploy target gets its own repair.
+	final := map[finalKey]finalTask{}
 	envDone := false
 	for _, f := range fs {
 		id := f.Rule.ID
@@ -150,12 +151,12 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 		switch id {
 		case "DF001", "DF019", "DF024", "DF022":
 			// The stage is found now: the in-place fixes may shift lines.
-			if _, dup := final[id]; !dup {
-				if _, in := instrAt(d.f, f.Location.Line); in != nil {
-					final[id] = finalTask{f, in.Stage.Index}
-				} else {
-					p.skipF(f, "no instruction at this line")
+			if _, in := instrAt(d.f, f.Location.Line); in != nil {
+				if k := (finalKey{id, in.Stage.Index}); final[k].f.Rule == nil {
+					final[k] = finalTask{f, in.Stage.Index}
 				}
+			} else {
+				p.skipF(f, "no instruction at this line")
 			}
 		}
 	}
@@ -179,11 +180,19 @@ func (p *planner) fixDockerfile(abs string, fs []finding.Finding, l *links) {
 	for _, f := range meta {
 		d.metaArgSecret(f)
 	}
-	for _, id := range []string{"DF022", "DF024", "DF001", "DF019"} {
-		if t, ok := final[id]; ok {
-			d.fixFinal(id, t.f, t.stage)
+	// Later stages first, so that insertions leave earlier stages' lines.
+	for st := len(d.f.Stages) - 1; st >= 0; st-- {
+		for _, id := range []string{"DF022", "DF024", "DF001", "DF019"} {
+			if t, ok := final[finalKey{id, st}]; ok {
+				d.fixFinal(id, t.f, t.stage)
+			}
 		}
 	}
+}
+
+type finalKey struct {
+	id    string
+	stage int
 }
 
 type finalTask struct {

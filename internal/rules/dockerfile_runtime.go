@@ -41,7 +41,7 @@ var _ = register(finding.Rule{
 		}
 	}
 	if !p.Dockerfile.UsedAsSource(p.Final) || len(p.Dockerfile.Stages) == 1 {
-		p.Report(fromAt(p, p.Final), "healthcheck:none", fmt.Sprintf("the final stage (%s) defines no HEALTHCHECK", stageLabel(p.Final.Name, p.Final.Index)))
+		p.Report(fromAt(p, p.Final), "healthcheck:none", fmt.Sprintf("%s defines no HEALTHCHECK", targetLabel(p)))
 	}
 })
 
@@ -264,6 +264,7 @@ var _ = register(finding.Rule{
 	Bad: []finding.Example{
 		dfEx("FROM debian:12-slim\nEXPOSE 22\nUSER 1000\n"),
 		{Files: map[string]string{"Dockerfile": "FROM debian:12-slim AS base\nEXPOSE 22\nFROM base\nUSER 1000\n"}, Note: "EXPOSE is inherited from the stage the image builds on"},
+		{Files: map[string]string{"Dockerfile": "FROM debian:12-slim\nEXPOSE 53/tcp 53/udp\nUSER 1000\n"}, Note: "one finding for a port exposed in several protocols"},
 	},
 	Good: []finding.Example{dfEx("FROM python:3.12-slim\nEXPOSE 8000\nUSER 1000\n")},
 }, func(p *Pass) {
@@ -271,6 +272,7 @@ var _ = register(finding.Rule{
 	for _, st := range p.Final.Chain() { // EXPOSE is inherited from a FROM stage
 		exposes = append(exposes, st.Find("expose")...)
 	}
+	seen := map[int]bool{} // one finding per port, whatever its protocols
 	for _, in := range exposes {
 		c, ok := in.Command.(*instructions.ExposeCommand)
 		if !ok {
@@ -279,9 +281,10 @@ var _ = register(finding.Rule{
 		for _, port := range c.Ports {
 			num, _, _ := strings.Cut(port, "/")
 			n, err := strconv.Atoi(num)
-			if err != nil {
+			if err != nil || seen[n] {
 				continue
 			}
+			seen[n] = true
 			switch {
 			case n == 22:
 				p.ReportSeverity(finding.Medium, p.At(in), "expose:22", "EXPOSE 22: SSH inside a container")

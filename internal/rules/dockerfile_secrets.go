@@ -20,13 +20,24 @@ var _ = register(finding.Rule{
 		dfEx("FROM python:3.12-slim\nENV SECRET_KEY=mysecretkey123\nUSER 1000\n"),
 		dfEx("FROM python:3.12-slim\nENV DATABASE_URL=postgresql://user:password@host/db\nUSER 1000\n"),
 		dfEx("FROM python:3.12-slim\nARG GITHUB_TOKEN=ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nUSER 1000\n"),
+		{Files: map[string]string{"Dockerfile": "FROM postgres:16\nENV POSTGRES_PASSWORD=${DB_PASSWORD:-admin}\n"}, Note: "a literal default works whenever the variable is unset"},
 	},
 	Good: []finding.Example{
 		dfEx("FROM python:3.12-slim\nENV DATABASE_URL=\"\" \\\n    SECRET_KEY=\"\"\nUSER 1000\n"),
 		dfEx("FROM python:3.12-slim\nARG API_TOKEN\nENV SECRET_KEY_FILE=/run/secrets/secret_key\nUSER 1000\n"),
+		{Files: map[string]string{"Dockerfile": "FROM debian:12-slim\nENV GOSU_KEY=B42F6819007F00F88E364FD4036A9C25BF357DD4 NODE_SHA256=8fb5f9fbc7609fa822cb31549884575db7fd9657cbffb89510b5d7975963a83a\nUSER 1000\n"}, Note: "key fingerprints and checksums are integrity material, not secrets"},
 	},
 }, func(p *Pass) {
 	check := func(kind string, v envLike) {
+		if ref, lit, ok := secrets.Default(v.value); ok && secrets.SecretName(v.key) && !secrets.Integrity(v.key, lit) {
+			// The fallback ships as a working secret whenever ref is unset.
+			if secrets.WeakDefault(lit) {
+				p.ReportSeverity(finding.Medium, p.At(v.in), kind+":"+v.key, fmt.Sprintf("%s %s falls back to the weak literal %s whenever %s is unset (${%s:-...})", kind, v.key, secrets.Redact(lit), ref, ref))
+			} else if secrets.LiteralSecretValue(v.key, lit) {
+				p.Report(p.At(v.in), kind+":"+v.key, fmt.Sprintf("%s %s falls back to a literal secret (%s) whenever %s is unset", kind, v.key, secrets.Redact(lit), ref))
+			}
+			return
+		}
 		if red, ok := secrets.URLWithPassword(v.value); ok {
 			p.ReportFix(p.At(v.in), kind+":"+v.key, fmt.Sprintf("%s %s holds a connection string with a literal password (%s)", kind, v.key, red), secretEnvFix(kind, v.key))
 			return
@@ -102,8 +113,8 @@ var _ = register(finding.Rule{
 				p.Report(p.At(in), "run-flag:"+in.Key(), fmt.Sprintf("RUN passes a literal credential on the command line (%s)", secrets.Redact(m[1])))
 				continue
 			}
-			if ms, _ := secrets.ScanText(script); len(ms) > 0 {
-				p.Report(p.At(in), "run-secret:"+ms[0].RuleID+":"+in.Key(), fmt.Sprintf("RUN contains a secret (%s: %s)", ms[0].Description, ms[0].Redacted))
+			if m, ok := runSecret(script); ok {
+				p.Report(p.At(in), "run-secret:"+m.RuleID+":"+in.Key(), runSecretMessage(m))
 				continue
 			}
 			for name := range secretArgs {
@@ -122,4 +133,42 @@ func secretEnvFix(kind, key string) string {
 		return fmt.Sprintf("Drop the default (ARG %s) and pass the secret with RUN --mount=type=secret,id=%s instead of a build argument, which the image history keeps.", key, strings.ToLower(key))
 	}
 	return fmt.Sprintf("Leave the value empty (ENV %s=\"\") and inject %s at run time from the environment or a Docker secret; for build-time secrets use RUN --mount=type=secret.", key, key)
+}
+
+// runSecret is the first secret gitleaks finds in RUN text, leaving out
+// integrity material: values on lines that check checksums or import
+// signing keys, and checksum- or key-id-named assignments.
+func runSecret(script string) (secrets.Match, bool) {
+	ms, _ := secrets.ScanText(script)
+	lines := strings.Split(script, "\n")
+	for _, m := range ms {
+		if m.Line >= 1 && m.Line <= len(lines) && secrets.IntegrityLine(lines[m.Line-1]) {
+			continue
+		}
+		if m.Key != "" && secrets.Integrity(m.Key, strings.Repeat("0", 40)) {
+			continue
+		}
+		return m, true
+	}
+	return secrets.Match{}, false
+}
+
+// runSecretMessage says what a RUN passes, in hardhull's words.
+func runSecretMessage(m secrets.Match) string {
+	what := "credential"
+	id := strings.ToLower(m.RuleID)
+	switch {
+	case strings.Contains(id, "private-key"):
+		what = "private key"
+	case strings.Contains(id, "token") || strings.Contains(id, "pat"):
+		what = "token"
+	case strings.Contains(id, "api-key") || strings.Contains(id, "access-key") || strings.Contains(id, "key"):
+		what = "API key"
+	case strings.Contains(id, "password"):
+		what = "password"
+	}
+	if m.Key != "" {
+		return fmt.Sprintf("RUN passes a literal %s in `%s=%s`; RUN lines stay in the image history", what, m.Key, m.Redacted)
+	}
+	return fmt.Sprintf("RUN passes a literal %s (%s); RUN lines stay in the image history", what, m.Redacted)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
 )
 
@@ -52,8 +53,18 @@ var _ = register(finding.Rule{
 	case u == nil && NonRootBase(s.External()):
 		// The base image already runs as a non-root user and nothing
 		// switches back to root.
+	case u == nil && windowsStage(s):
+		// Linux advice (useradd, chown, USER 1000) does not apply.
+		if img := strings.ToLower(s.External()); !strings.Contains(img, "nanoserver") {
+			p.ReportFix(fromAt(p, s), "user:none", fmt.Sprintf("%s is a Windows container without USER: it runs as ContainerAdministrator", targetLabel(p)),
+				"Add `USER ContainerUser` after the steps that need administrator rights.")
+		}
 	case u == nil:
-		p.Report(fromAt(p, s), "user:none", fmt.Sprintf("the final stage (%s) sets no USER, so the container runs as root", stageLabel(s.Name, s.Index)))
+		if how, ok := stepsDown(s); ok {
+			p.ReportSeverity(finding.Low, fromAt(p, s), "user:none", fmt.Sprintf("%s sets no USER: the container starts as root and %s; only that start-up step runs as root", targetLabel(p), how))
+			return
+		}
+		p.Report(fromAt(p, s), "user:none", fmt.Sprintf("%s sets no USER, so the container runs as root", targetLabel(p)))
 	case IsRootUser(s.UserName()):
 		p.Report(p.At(u), "user:"+s.UserName(), fmt.Sprintf("the final stage switches to USER %s and never back", s.UserName()))
 	}
@@ -92,4 +103,68 @@ func stageLabel(name string, idx int) string {
 		return "stage " + name
 	}
 	return fmt.Sprintf("stage %d", idx)
+}
+
+// windowsStage reports a Windows container: a Windows base image, or a
+// PowerShell/cmd SHELL.
+func windowsStage(s *dockerfile.Stage) bool {
+	img := strings.ToLower(s.External())
+	for _, w := range []string{"mcr.microsoft.com/windows", "windowsservercore", "nanoserver", "mcr.microsoft.com/dotnet/framework", "microsoft/aspnet", "microsoft/iis", "microsoft/windowsservercore", "microsoft/nanoserver", "ltsc20"} {
+		if strings.Contains(img, w) {
+			return true
+		}
+	}
+	if in := s.Last("shell"); in != nil {
+		t := strings.ToLower(in.Original)
+		return strings.Contains(t, "powershell") || strings.Contains(t, "pwsh") || strings.Contains(t, "cmd")
+	}
+	return false
+}
+
+// stepDownImages are official images whose entrypoint starts as root and
+// drops to the service's user (gosu/su-exec) before running the server.
+var stepDownImages = map[string]string{
+	"postgres": "postgres", "postgis/postgis": "postgres", "redis": "redis", "rabbitmq": "rabbitmq", "mysql": "mysql",
+	"mariadb": "mysql", "mongo": "mongodb", "cassandra": "cassandra", "couchdb": "couchdb", "zookeeper": "zookeeper",
+	"ghost": "node", "redmine": "redmine", "percona": "mysql", "neo4j": "neo4j",
+}
+
+// stepsDown says how a stage without USER drops root at start: the
+// official base image's entrypoint (when the Dockerfile keeps it), or a
+// gosu/su-exec/setpriv wrapper in its own ENTRYPOINT or CMD.
+func stepsDown(s *dockerfile.Stage) (string, bool) {
+	for _, in := range runCommands(s) {
+		for _, c := range in.Shell().Commands {
+			for _, w := range c.Wrappers {
+				switch w {
+				case "gosu", "su-exec", "setpriv", "chpst", "s6-setuidgid", "su -c", "runuser -c", "runuser":
+					return fmt.Sprintf("%s drops to another user before %s", w, c.Program()), true
+				}
+			}
+		}
+	}
+	b, ok := parseImageRef(s.External())
+	if !ok {
+		return "", false
+	}
+	user, known := stepDownImages[b.Repo]
+	if !known {
+		return "", false
+	}
+	for _, st := range s.Chain() {
+		if len(st.Find("entrypoint")) > 0 {
+			return "", false // the image's own entrypoint no longer runs
+		}
+	}
+	return fmt.Sprintf("the %s image's entrypoint drops to the %s user (gosu)", b.Repo, user), true
+}
+
+// targetLabel names the stage being judged: "the final stage (stage 2)",
+// or "deploy target dev" for another stage that ships.
+func targetLabel(p *Pass) string {
+	s := p.Final
+	if s == p.Dockerfile.Stages[len(p.Dockerfile.Stages)-1] {
+		return fmt.Sprintf("the final stage (%s)", stageLabel(s.Name, s.Index))
+	}
+	return "deploy target " + strings.TrimPrefix(stageLabel(s.Name, s.Index), "stage ")
 }

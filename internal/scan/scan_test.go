@@ -57,3 +57,26 @@ func TestExplicitComposeFilesReachTheirDockerfiles(t *testing.T) {
 		t.Error("DF001 fired although the service runs as user 1000: the link is missing")
 	}
 }
+
+// TestMalformedInstructionStillJudged: one malformed instruction is an
+// input error with its line; the other instructions are still judged.
+func TestMalformedInstructionStillJudged(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM python:3.12-slim\nCOPY onlyone\nUSER root\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Scan(context.Background(), Options{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 1 || res.Errors[0].Line != 2 {
+		t.Fatalf("errors = %+v, want one at line 2", res.Errors)
+	}
+	found := false
+	for _, f := range res.Findings {
+		found = found || f.Rule.ID == "DF001" && f.Location.Line == 3
+	}
+	if !found {
+		t.Errorf("USER root at line 3 was not judged: %+v", res.Findings)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -60,8 +62,15 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 	}
 	f, err := dockerfile.ParseBytes(u.path, src, dockerfile.Options{BuildArgs: s.opts.BuildArgs})
 	if err != nil {
-		s.inputError(u.path, 0, err)
-		return
+		if f == nil {
+			s.inputError(u.path, 0, err)
+			return
+		}
+		// Malformed instructions are errors with their lines; the rest of
+		// the file is still judged.
+		for _, e := range f.Errors {
+			s.inputError(u.path, 0, e)
+		}
 	}
 	s.count(finding.KindDockerfile, 1)
 	for _, st := range f.Stages {
@@ -72,27 +81,37 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 	for _, use := range f.PulledImages() {
 		s.addImage(use.Ref, finding.Location{Path: u.path, Line: use.In.Line, Column: 1})
 	}
-	target := s.opts.Target
-	if u.target != "" {
-		target = u.target
-	}
-	if target != "" && f.Stage(target) == nil {
-		// The builder refuses an unknown target; judging the last stage
-		// instead would audit something that is never built.
-		var names []string
-		for _, st := range f.Stages {
-			if st.Name != "" {
-				names = append(names, st.Name)
+	for _, target := range []string{s.opts.Target, u.target} {
+		if target != "" && f.Stage(target) == nil {
+			// The builder refuses an unknown target; judging the last stage
+			// instead would audit something that is never built.
+			var names []string
+			for _, st := range f.Stages {
+				if st.Name != "" {
+					names = append(names, st.Name)
+				}
 			}
+			msg := fmt.Sprintf("target %q names no stage", target)
+			if len(names) > 0 {
+				msg += " (stages: " + strings.Join(names, ", ") + ")"
+			}
+			s.inputError(u.path, 0, errors.New(msg))
+			return
 		}
-		msg := fmt.Sprintf("target %q names no stage", target)
-		if len(names) > 0 {
-			msg += " (stages: " + strings.Join(names, ", ") + ")"
-		}
-		s.inputError(u.path, 0, errors.New(msg))
-		return
 	}
-	p := &rules.Pass{Dockerfile: f, Final: f.Final(target), Links: u.links}
+	// The compose services that build this file build their target (or
+	// the last stage); their settings speak only for that stage.
+	linked := f.Final(u.target)
+	targets := []*dockerfile.Stage{f.Final(s.opts.Target)}
+	if s.opts.Target == "" {
+		targets = f.DeployTargets()
+		if !slices.Contains(targets, linked) {
+			targets = append(targets, linked)
+		}
+	} else {
+		linked = targets[0]
+	}
+	p := &rules.Pass{Dockerfile: f}
 	p.Ext.TrustedRegistries = s.opts.TrustedRegistries
 	if u.ctxDir != "" && u.abs != "" {
 		bc, err := s.context(u.ctxDir, u.abs)
@@ -107,8 +126,48 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 			s.count(finding.KindContext, 1)
 		}
 	}
-	s.addFindings(rules.Run(p, rs))
-	s.addEvidence(p.Evidences())
+	s.addFindings(judgeTargets(p, targets, linked, u.links, rs, s.addEvidence))
+}
+
+// judgeTargets runs the rules once per deploy target and merges what they
+// find: a finding every target shares is reported once as it is; one that
+// only some targets have says which.
+func judgeTargets(p *rules.Pass, targets []*dockerfile.Stage, linked *dockerfile.Stage, links []rules.Link, rs []*rules.Rule, evidence func([]finding.Evidence)) []finding.Finding {
+	type seen struct {
+		f       finding.Finding
+		targets []string
+	}
+	var order []string
+	byKey := map[string]*seen{}
+	for _, t := range targets {
+		p.Final, p.Links = t, nil
+		if t == linked {
+			p.Links = links
+		}
+		name := t.Name
+		if name == "" {
+			name = strconv.Itoa(t.Index)
+		}
+		for _, f := range rules.Run(p, rs) {
+			k := f.Rule.ID + "\x00" + strconv.Itoa(f.Location.Line) + "\x00" + f.Key
+			if e, ok := byKey[k]; ok {
+				e.targets = append(e.targets, name)
+				continue
+			}
+			byKey[k] = &seen{f: f, targets: []string{name}}
+			order = append(order, k)
+		}
+		evidence(p.Evidences())
+	}
+	out := make([]finding.Finding, 0, len(order))
+	for _, k := range order {
+		e := byKey[k]
+		if len(targets) > 1 && len(e.targets) < len(targets) && !strings.Contains(e.f.Message, "stage "+e.targets[0]) && !strings.Contains(e.f.Message, "deploy target "+e.targets[0]) {
+			e.f.Message += " (deploy target " + strings.Join(e.targets, ", ") + ")"
+		}
+		out = append(out, e.f)
+	}
+	return out
 }
 
 // secretEntry is one file's content scan, done once per run.

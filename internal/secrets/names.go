@@ -195,7 +195,7 @@ func LiteralSecretValue(name, value string) bool {
 		return false
 	}
 	v := unquote(strings.TrimSpace(value))
-	if !literal(v) {
+	if !literal(v) || Integrity(name, v) {
 		return false
 	}
 	if class == urlSecret {
