@@ -51,6 +51,7 @@ func (s *scanner) loadCompose(ctx context.Context) {
 			defer func() { <-sem; wg.Done() }()
 			p, err := compose.Load(ctx, compose.Options{Files: set.files})
 			out[i] = loaded{p, err}
+			defer s.step()
 			if err == nil {
 				pass := &rules.Pass{Ext: rules.Extensions{Compose: p, Display: displayer(set), TrustedRegistries: s.opts.TrustedRegistries}}
 				s.addFindings(rules.Run(pass, cRules))
