@@ -34,7 +34,7 @@ type outputFlags struct {
 
 func (o *outputFlags) register(c *cobra.Command) {
 	f := c.Flags()
-	f.StringVar(&o.format, "format", "text", "output format: text, json, sarif, markdown, checklist, junit, html")
+	f.StringVar(&o.format, "format", "text", "output format: text, json, sarif, markdown, checklist, junit, html, gitlab-codequality, gitlab-sast; SBOMs: cyclonedx (CycloneDX 1.6 JSON), spdx-json (SPDX 2.3)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a finding is at or above this severity (default medium, or fail-on in .hardhull.yaml)")
 	f.StringVar(&o.configPath, "config", "", "policy file (default: .hardhull.yaml in the target directory or its parents)")

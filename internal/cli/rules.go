@@ -18,6 +18,7 @@ type ruleJSON struct {
 	Severity    string              `json:"severity"`
 	Kind        string              `json:"kind"`
 	Checklist   []string            `json:"checklist"`
+	Why         map[string]string   `json:"checklist_why"`
 	CIS         []string            `json:"cis"`
 	OWASP       []string            `json:"owasp"`
 	Equivalents map[string][]string `json:"equivalents"`
@@ -42,11 +43,15 @@ func newRulesCmd() *cobra.Command {
 			case "json":
 				out := []ruleJSON{}
 				for _, r := range rs {
+					why := r.ChecklistWhy
+					if why == nil {
+						why = map[string]string{}
+					}
 					eq := r.Equivalents
 					if eq == nil {
 						eq = map[string][]string{}
 					}
-					out = append(out, ruleJSON{r.ID, r.Slug, r.Title, r.Severity.String(), string(r.Kind), nonNil(r.Checklist), nonNil(r.CIS), nonNil(r.OWASP), eq, r.Rationale, r.Fix})
+					out = append(out, ruleJSON{r.ID, r.Slug, r.Title, r.Severity.String(), string(r.Kind), nonNil(r.Checklist), why, nonNil(r.CIS), nonNil(r.OWASP), eq, r.Rationale, r.Fix})
 				}
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")

@@ -16,6 +16,8 @@ import (
 	"github.com/hardhull/hardhull/internal/report"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/scan"
+	"github.com/hardhull/hardhull/internal/trustaudit"
+	"github.com/hardhull/hardhull/internal/vuln"
 	"github.com/spf13/cobra"
 )
 
@@ -28,6 +30,10 @@ func newScanCmd() *cobra.Command {
 		buildArgs []string
 		only      []string
 		excl      excludeFlags
+		vf        verifyFlags
+		verBases  bool
+		db        dbFlag
+		vulnOpts  vuln.Options
 		timeout   time.Duration
 		noProg    bool
 	)
@@ -37,7 +43,8 @@ func newScanCmd() *cobra.Command {
 		Example: `  hardhull scan
   hardhull scan path/to/app
   hardhull scan Dockerfile compose.yaml --format sarif -o hardhull.sarif
-  cat Dockerfile | hardhull scan --stdin-kind dockerfile -`,
+  cat Dockerfile | hardhull scan --stdin-kind dockerfile -
+  hardhull scan . --verify-bases     # verify every FROM and compose image the policy covers`,
 		RunE: func(c *cobra.Command, args []string) error {
 			for _, f := range files {
 				if _, err := os.Stat(f); err != nil && isFormatName(f) {
@@ -45,7 +52,8 @@ func newScanCmd() *cobra.Command {
 				}
 			}
 			var stdinBuf *bytes.Buffer
-			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}}
+			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}, Vulns: vulnOpts}
+			opts.Vulns.DB = db.path
 			for _, a := range buildArgs {
 				k, v, _ := strings.Cut(a, "=")
 				opts.BuildArgs[k] = v
@@ -78,12 +86,31 @@ func newScanCmd() *cobra.Command {
 				return err
 			}
 			opts.ComposeSets = cfg.Compose
+			var named []trustaudit.Named
+			var checker *trustaudit.Checker
+			if verBases {
+				topts, err := vf.options(cfg, false)
+				if err != nil {
+					return err
+				}
+				if len(topts.Keys) == 0 && len(topts.Identities) == 0 && len(cfg.Signatures.Images) == 0 {
+					return usageErr("--verify-bases: nothing to verify against: add signatures: to .hardhull.yaml, or give --verify-key or --certificate-identity")
+				}
+				checker = trustaudit.New(topts)
+				defer checker.Close()
+				opts.OnImage = func(ref string, at finding.Location) { named = append(named, trustaudit.Named{Ref: ref, At: at}) }
+			} else if vf.any() {
+				return usageErr("--verify-key and --certificate-* apply with --verify-bases")
+			}
 			prog := newScanProgress(c.ErrOrStderr(), !noProg && !out.quiet && isTerminal(c.ErrOrStderr()))
 			opts.Progress = prog.update
 			res, err := scanWithin(c.Context(), timeout, opts)
 			prog.finish()
 			if err != nil {
 				return usageErr("%v", err)
+			}
+			if checker != nil {
+				checker.CheckAll(c.Context(), res, named, opts.Rules)
 			}
 			if stdinBuf != nil {
 				out.sources = map[string][]byte{"-": stdinBuf.Bytes()}
@@ -100,6 +127,12 @@ func newScanCmd() *cobra.Command {
 	c.Flags().StringVar(&target, "target", "", "the build target stage that ships (default: the last stage)")
 	c.Flags().StringArrayVar(&buildArgs, "build-arg", nil, "KEY=VALUE build argument used to resolve ARGs")
 	c.Flags().StringSliceVar(&only, "rule", nil, "run only these rules (IDs or slugs)")
+	c.Flags().BoolVar(&verBases, "verify-bases", false, "verify the signatures and provenance of every base (FROM) and compose image the signatures policy covers; needs the registries")
+	vf.register(c)
+	db.register(c)
+	c.Flags().BoolVar(&vulnOpts.Off, "no-vulns", false, "do not match Python dependency files against the vulnerability database")
+	c.Flags().BoolVar(&vulnOpts.IgnoreUnfixed, "ignore-unfixed", false, "hide vulnerabilities without a released fix")
+	c.Flags().StringArrayVar(&vulnOpts.VEX, "vex", nil, "OpenVEX document whose not_affected and fixed statements suppress vulnerabilities (repeatable)")
 	return c
 }
 

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/pathglob"
@@ -41,8 +42,28 @@ type Config struct {
 	// Compose names the files that form one project each, relative to the
 	// scanned directory: [[compose.yml, compose.deploy.yml]].
 	Compose [][]string `yaml:"compose"`
+	// Signatures is the image integrity policy.
+	Signatures Signatures `yaml:"signatures"`
+	// Vulnerabilities holds ignores by vulnerability ID.
+	Vulnerabilities Vulnerabilities `yaml:"vulnerabilities"`
 
 	path string
+}
+
+// Vulnerabilities is the config's `vulnerabilities:` section.
+type Vulnerabilities struct {
+	Ignore []VulnIgnore `yaml:"ignore"`
+}
+
+// VulnIgnore accepts a vulnerability (any of its IDs or aliases), in the
+// named packages or everywhere, until Expires; Reason is required so
+// that the acceptance is reviewable.
+type VulnIgnore struct {
+	ID       string   `yaml:"id"`
+	Packages []string `yaml:"packages"`
+	Reason   string   `yaml:"reason"`
+	Expires  string   `yaml:"expires"` // YYYY-MM-DD; the ignore lapses after that day
+	expires  time.Time
 }
 
 // Exclude is the config's `exclude:` section.
@@ -100,10 +121,29 @@ func Parse(name string, b []byte) (*Config, error) {
 			return nil, fmt.Errorf("%s: exclude glob %q: %w", name, g, err)
 		}
 	}
+	for i := range c.Vulnerabilities.Ignore {
+		ig := &c.Vulnerabilities.Ignore[i]
+		switch {
+		case strings.TrimSpace(ig.ID) == "":
+			return nil, fmt.Errorf("%s: vulnerabilities.ignore[%d]: id is required", name, i)
+		case strings.TrimSpace(ig.Reason) == "":
+			return nil, fmt.Errorf("%s: vulnerabilities.ignore[%d] (%s): reason is required", name, i, ig.ID)
+		case ig.Expires == "":
+			return nil, fmt.Errorf("%s: vulnerabilities.ignore[%d] (%s): expires (YYYY-MM-DD) is required", name, i, ig.ID)
+		}
+		t, err := time.Parse("2006-01-02", ig.Expires)
+		if err != nil {
+			return nil, fmt.Errorf("%s: vulnerabilities.ignore[%d] (%s): expires %q is not YYYY-MM-DD", name, i, ig.ID, ig.Expires)
+		}
+		ig.expires = t.AddDate(0, 0, 1) // through the whole named day
+	}
 	for i, set := range c.Compose {
 		if len(set) == 0 {
 			return nil, fmt.Errorf("%s: compose set %d is empty", name, i+1)
 		}
+	}
+	if err := c.Signatures.validate(name); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

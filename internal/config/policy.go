@@ -15,6 +15,7 @@ import (
 
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/secrets"
+	"github.com/hardhull/hardhull/internal/vuln"
 )
 
 // Policy is everything that filters or re-grades findings.
@@ -52,6 +53,8 @@ func (p *Policy) Apply(r *finding.Result) {
 			sup = &finding.Suppression{Justification: cfg.ignoreReason(id, f.Location.Path)}
 		case p.Baseline[f.Fingerprint()]:
 			sup = &finding.Suppression{Justification: "accepted in the baseline"}
+		case cfg.vulnIgnored(f):
+			sup = &finding.Suppression{Justification: "vulnerability ignored in " + cfg.name()}
 		case f.Location.Path != "" && f.Location.Image == "":
 			if ok, why := inline.ignored(f); ok {
 				sup = &finding.Suppression{InSource: true, Justification: why}
@@ -365,4 +368,36 @@ func justification(comment string) string {
 		return "ignore comment (withheld: it holds a secret)"
 	}
 	return why
+}
+
+// vulnIgnored reports whether an unexpired vulnerabilities.ignore entry
+// names one of the finding's vulnerability IDs (and its package, when the
+// entry lists packages).
+func (c *Config) vulnIgnored(f finding.Finding) bool {
+	d, ok := f.Details.(*vuln.Finding)
+	if !ok || len(c.Vulnerabilities.Ignore) == 0 {
+		return false
+	}
+	t := now()
+	for _, ig := range c.Vulnerabilities.Ignore {
+		if !ig.expires.IsZero() && !t.Before(ig.expires) {
+			continue // lapsed: the finding is reported again
+		}
+		if len(ig.Packages) > 0 && !containsFold(ig.Packages, d.Package.Name) && !containsFold(ig.Packages, d.Package.SourceName) {
+			continue
+		}
+		if containsFold(d.IDs, strings.TrimSpace(ig.ID)) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if s != "" && strings.EqualFold(strings.TrimSpace(x), s) {
+			return true
+		}
+	}
+	return false
 }

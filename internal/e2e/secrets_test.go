@@ -95,6 +95,16 @@ func TestSecretsNeverLeave(t *testing.T) {
 		"PY004", // settings default
 	}
 	outDir := t.TempDir()
+	// SBOMs carry no findings, only the inventory: nothing seeded may leak.
+	for _, format := range report.SBOMFormats {
+		code, out, errs := hh(t, "", "scan", dir, "--format", format)
+		if code != 1 || !strings.Contains(out, "hardhull") {
+			t.Errorf("%s: exit %d; stderr %q", format, code, errs)
+		}
+		if w := leaks(out+errs, secrets); w != "" {
+			t.Errorf("%s output contains %q from a seeded secret", format, w)
+		}
+	}
 	for _, format := range report.Formats {
 		t.Run(format, func(t *testing.T) {
 			code, out, errs := hh(t, "", "scan", dir, "--format", format)
@@ -140,11 +150,17 @@ func TestSecretsNotInErrors(t *testing.T) {
 	// ENV forgotten: BuildKit's message would echo the whole line.
 	write(t, dir, "Dockerfile", "FROM alpine:3.20\nSECRET_KEY="+secEnvKey+"\n")
 	write(t, dir, "b/Dockerfile", "FROM alpine:3.20\nENV A=1 "+secComposePass+"\n")
-	code, out, errs := hh(t, "", "scan", dir, "--format", "json")
-	if code != 2 || !strings.Contains(errs, "Dockerfile:2:") {
-		t.Errorf("exit %d, stderr %q", code, errs)
-	}
-	if w := leaks(out+errs, []string{secEnvKey, secComposePass}); w != "" {
-		t.Errorf("error output contains %q from a secret:\n%s", w, errs)
+	// gitlab-sast carries input errors inside the report as scan messages.
+	for _, format := range []string{"json", "gitlab-sast"} {
+		code, out, errs := hh(t, "", "scan", dir, "--format", format)
+		if code != 2 || !strings.Contains(errs, "Dockerfile:2:") {
+			t.Errorf("%s: exit %d, stderr %q", format, code, errs)
+		}
+		if format == "gitlab-sast" && !strings.Contains(out, "Dockerfile:2:") {
+			t.Errorf("gitlab-sast report does not carry the input error:\n%s", out)
+		}
+		if w := leaks(out+errs, []string{secEnvKey, secComposePass}); w != "" {
+			t.Errorf("%s: error output contains %q from a secret:\n%s%s", format, w, out, errs)
+		}
 	}
 }

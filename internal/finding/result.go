@@ -48,6 +48,33 @@ type Result struct {
 	Judged []Finding `json:"-"`
 	// Facts are key facts about the target (image OS, user, sizes).
 	Facts map[string]any `json:"-"`
+	// SBOM is the inventory the SBOM formats write (*sbom.Input); nil
+	// for commands without one.
+	SBOM any `json:"-"`
+}
+
+// Add folds another command's result into r (the engine's next to its
+// containers): findings, errors and evidence append, kinds and facts add.
+func (r *Result) Add(o *Result) {
+	if o == nil {
+		return
+	}
+	r.Findings = append(r.Findings, o.Findings...)
+	r.Errors = append(r.Errors, o.Errors...)
+	r.Evidence = append(r.Evidence, o.Evidence...)
+	r.Suppressed += o.Suppressed
+	if len(o.Kinds) > 0 && r.Kinds == nil {
+		r.Kinds = map[Kind]int{}
+	}
+	for k, n := range o.Kinds {
+		r.Kinds[k] += n
+	}
+	if len(o.Facts) > 0 && r.Facts == nil {
+		r.Facts = map[string]any{}
+	}
+	for k, v := range o.Facts {
+		r.Facts[k] = v
+	}
 }
 
 // Suppression is a finding policy removed, and why.

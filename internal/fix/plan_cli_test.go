@@ -130,14 +130,14 @@ func TestFixPathsAndComposeFiles(t *testing.T) {
 	root := t.TempDir()
 	for _, d := range []string{"one", "two"} {
 		os.MkdirAll(filepath.Join(root, d), 0o755)
-		write(t, filepath.Join(root, d), "compose.yaml", "services:\n  api:\n    image: example/api:1.0\n    user: \"1000\"\n    restart: always\n")
+		write(t, filepath.Join(root, d), "compose.yaml", "services:\n  api:\n    image: example/api:1.0\n    user: \"1000\"\n")
 	}
 	t.Chdir(root)
 	code, out, errs := hhFix(t, "one", "two", "--rule", "DC020")
 	if code != 1 || !strings.Contains(out, "+++ b/one/compose.yaml") || !strings.Contains(out, "+++ b/two/compose.yaml") {
 		t.Fatalf("fix one two: exit %d\n%s\n%s", code, out, errs)
 	}
-	write(t, root, "deploy.yml", "services:\n  web:\n    image: example/web:1.0\n    user: \"1000\"\n    restart: always\n")
+	write(t, root, "deploy.yml", "services:\n  web:\n    image: example/web:1.0\n    user: \"1000\"\n")
 	code, out, errs = hhFix(t, "-f", "deploy.yml", "--rule", "DC020")
 	if code != 1 || !strings.Contains(out, "+++ b/deploy.yml") || strings.Contains(out, "one/compose.yaml") {
 		t.Fatalf("fix -f deploy.yml: exit %d\n%s\n%s", code, out, errs)

@@ -131,6 +131,19 @@ func openLocal(ctx context.Context, ref string, o Options) (Source, bool) {
 	return s, true
 }
 
+// IsRegistryRef reports whether Open would read ref from a registry.
+func IsRegistryRef(ref string) bool {
+	for _, p := range []string{PrefixOCIArchive, PrefixOCILayout, PrefixDocker, PrefixDockerArchive} {
+		if strings.HasPrefix(ref, p) {
+			return false
+		}
+	}
+	if _, err := os.Stat(ref); err == nil {
+		return false
+	}
+	return !looksLikePath(ref)
+}
+
 // looksLikePath keeps "./app.tar" with a typo from becoming a registry pull.
 func looksLikePath(ref string) bool {
 	return strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, ".") ||

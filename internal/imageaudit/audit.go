@@ -12,14 +12,22 @@ import (
 
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/image"
+	"github.com/hardhull/hardhull/internal/inventory"
 	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/sbom"
+	"github.com/hardhull/hardhull/internal/vex"
+	"github.com/hardhull/hardhull/internal/vuln"
 )
 
 // Options selects the image and the rules.
 type Options struct {
 	Image image.Options
 	Rules []*rules.Rule
+	Vulns VulnOptions
 }
+
+// VulnOptions configure the vulnerability match.
+type VulnOptions = vuln.Options
 
 // maxScanText bounds the text files whose content is kept for secret
 // scanning beyond the loader's defaults.
@@ -60,11 +68,73 @@ func Audit(ctx context.Context, ref string, opts Options) (*finding.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return Judge(img, ref, opts.Rules), nil
+	inv := inventory.FromImage(img)
+	digest := img.Digest
+	if digest == "" {
+		digest = img.ConfigDigest
+	}
+	vs, err := matchInventory(inv, opts.Vulns, sbom.ImagePurl(ref, digest))
+	if err != nil {
+		return nil, err
+	}
+	res := JudgeWith(img, ref, opts.Rules, vs)
+	if vs != nil && len(vs.VEXSuppressed) > 0 {
+		res.Facts["vex_suppressed"] = vs.VEXSuppressed
+	}
+	res.SBOM = &sbom.Input{Name: ref, Digest: digest, Container: true, OS: &inv.OS, Packages: inv.Packages}
+	return res, nil
 }
 
-// Judge runs the image rules over a walked image.
+// MatchVulns inventories the image and matches it against the database.
+// A missing database is not an error: the result says so and how to get
+// one, and the checklist item stays undecided.
+func MatchVulns(img *image.Image, o VulnOptions) (*rules.VulnScan, error) {
+	return matchInventory(inventory.FromImage(img), o, "")
+}
+
+// matchInventory matches inv; product is the image's purl, the product
+// VEX statements name.
+func matchInventory(inv inventory.Image, o VulnOptions, product string) (*rules.VulnScan, error) {
+	if o.Off {
+		return nil, nil
+	}
+	o = o.WithDefaults()
+	vs := &rules.VulnScan{Now: o.Now, MaxAge: o.MaxAge, IgnoreUnfixed: o.IgnoreUnfixed}
+	db, noDB, err := o.Open()
+	if err != nil {
+		return nil, err
+	}
+	if db == nil {
+		vs.NoDB = noDB
+		return vs, nil
+	}
+	defer db.Close()
+	rep, err := vuln.Match(db, inv.Packages)
+	if err != nil {
+		return nil, err
+	}
+	if inv.Partial {
+		rep.Notes = append(rep.Notes, "a package database was larger than the loader's content cap: the inventory is incomplete")
+	}
+	sup, err := vex.ApplyFiles(o.VEX, rep, product)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range sup {
+		vs.VEXSuppressed = append(vs.VEXSuppressed, x.String())
+	}
+	vs.Report = rep
+	return vs, nil
+}
+
+// Judge runs the image rules over a walked image, without vulnerability
+// matching.
 func Judge(img *image.Image, ref string, rs []*rules.Rule) *finding.Result {
+	return JudgeWith(img, ref, rs, nil)
+}
+
+// JudgeWith runs the image rules with a vulnerability match (nil: none).
+func JudgeWith(img *image.Image, ref string, rs []*rules.Rule, vs *rules.VulnScan) *finding.Result {
 	if rs == nil {
 		rs = rules.All()
 	}
@@ -75,7 +145,7 @@ func Judge(img *image.Image, ref string, rs []*rules.Rule) *finding.Result {
 		}
 	}
 	res := &finding.Result{Command: "image", Target: ref, Kinds: map[finding.Kind]int{finding.KindImage: 1}}
-	p := &rules.Pass{Ext: rules.Extensions{Image: img, ImageRef: ref}}
+	p := &rules.Pass{Ext: rules.Extensions{Image: img, ImageRef: ref, Vulns: vs}}
 	res.Findings = rules.Run(p, imgRules)
 	res.Evidence = p.Evidences()
 	res.Facts = Facts(img)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -35,9 +34,9 @@ type htmlEntry struct {
 }
 
 type htmlItem struct {
-	ID, Section, Text, Mark, Note string
-	Rules                         []htmlLink
-	Evidence                      []string
+	ID, Section, Text, Mark, Class, Note string
+	Rules                                []htmlLink
+	Evidence                             []string
 }
 
 type htmlTop struct {
@@ -45,14 +44,14 @@ type htmlTop struct {
 }
 
 type htmlPage struct {
-	Command, Target, Version, Summary, Examined, Time string
-	Counts                                            []htmlCount
-	Top                                               []htmlTop
-	Facts                                             [][2]string
-	Items                                             []htmlItem
-	Entries                                           []htmlEntry
-	Errors                                            []string
-	Suppressed, Hidden                                int
+	Command, Target, Version, Summary, Examined, Time, CIS string
+	Counts                                                 []htmlCount
+	Top                                                    []htmlTop
+	Facts                                                  [][2]string
+	Items                                                  []htmlItem
+	Entries                                                []htmlEntry
+	Errors                                                 []string
+	Suppressed, Hidden                                     int
 }
 
 type htmlCount struct {
@@ -125,9 +124,10 @@ summary{cursor:pointer;padding:.45rem .6rem;font-weight:600}details table{backgr
 {{end}}</section>
 {{end}}<section id="checklist">
 <h2>Security checklist</h2>
+<div class="sub">CIS ids refer to {{.CIS}}.</div>
 <table>
 <tr><th>Item</th><th>Mark</th><th>Rules</th></tr>
-{{range .Items}}<tr id="{{.ID}}"><td>{{.Text}} <span class="sub">({{.Section}})</span>{{range .Evidence}}<div class="ev">✓ {{.}}</div>{{end}}</td><td class="mark {{.Mark}}">{{.Mark}}</td><td>{{range $i, $r := .Rules}}{{if $i}}, {{end}}<a href="{{$r.Href}}">{{$r.Text}}</a>{{end}}{{if .Note}}<div class="sub">{{.Note}}</div>{{end}}</td></tr>
+{{range .Items}}<tr id="{{.ID}}"><td>{{.Text}} <span class="sub">({{.Section}})</span>{{range .Evidence}}<div class="ev">✓ {{.}}</div>{{end}}</td><td class="mark {{.Class}}">{{.Mark}}</td><td>{{range $i, $r := .Rules}}{{if $i}}, {{end}}<a href="{{$r.Href}}">{{$r.Text}}</a>{{end}}{{if .Note}}<div class="sub">{{.Note}}</div>{{end}}</td></tr>
 {{end}}</table>
 </section>
 </body>
@@ -140,7 +140,7 @@ const htmlOpenSections = 8
 
 func (h *HTML) Report(w io.Writer, r *finding.Result) error {
 	page := htmlPage{Command: r.Command, Target: r.Target, Version: h.Version, Summary: summary(r.Findings),
-		Suppressed: r.Suppressed, Hidden: r.Hidden, Examined: examined(r.Kinds)}
+		Suppressed: r.Suppressed, Hidden: r.Hidden, Examined: examined(r.Kinds), CIS: finding.CISVersion}
 	if !h.Time.IsZero() {
 		page.Time = h.Time.UTC().Format(time.RFC3339)
 	}
@@ -153,27 +153,12 @@ func (h *HTML) Report(w io.Writer, r *finding.Result) error {
 	for _, k := range sortedKeys(r.Facts) {
 		page.Facts = append(page.Facts, [2]string{k, fmt.Sprint(r.Facts[k])})
 	}
-	judged := r
-	if r.Judged != nil {
-		cp := *r
-		cp.Findings = r.Judged
-		judged = &cp
-	}
-	for _, st := range Evaluate(judged, h.Catalogue) {
-		it := htmlItem{ID: checkAnchor(st.Item.Key), Section: st.Item.Section, Text: st.Item.Text, Mark: string(st.Mark)}
-		if it.Mark == string(NA) {
-			it.Mark = "na"
-		}
-		rs := append([]string(nil), st.Rules...)
-		sort.Strings(rs)
-		for _, id := range rs {
-			it.Rules = append(it.Rules, htmlLink{id, ruleURL(id)})
-		}
-		if st.Mark == Manual {
-			it.Note = st.Item.Manual
-		}
-		for _, e := range st.Evidence {
-			it.Evidence = append(it.Evidence, e.Location.String()+": "+e.Message)
+	// The one evaluated checklist (it judges what policy kept, however
+	// --severity narrows the listing).
+	for _, e := range ChecklistEntries(r, h.Catalogue) {
+		it := htmlItem{ID: checkAnchor(e.Key), Section: e.Section, Text: e.Item, Mark: e.Verdict, Class: markClass(e.Verdict), Note: e.Note, Evidence: e.Evidence}
+		for _, id := range e.Rules {
+			it.Rules = append(it.Rules, htmlLink{id, ruleAnchorURL(id)})
 		}
 		page.Items = append(page.Items, it)
 	}
@@ -186,7 +171,7 @@ func (h *HTML) Report(w io.Writer, r *finding.Result) error {
 	n := 0
 	row := func(f finding.Finding) htmlFinding {
 		n++
-		hf := htmlFinding{Sev: f.Severity.String(), Rule: f.Rule.ID, RuleURL: ruleURL(f.Rule.ID), Title: f.Rule.Title,
+		hf := htmlFinding{Sev: f.Severity.String(), Rule: f.Rule.ID, RuleURL: ruleAnchorURL(f.Rule.ID), Title: f.Rule.Title,
 			Where: f.Location.String(), Message: f.Message, Fix: f.FixText()}
 		if _, ok := anchor[f.Rule.ID]; !ok {
 			hf.ID = "rule-" + f.Rule.ID
@@ -200,7 +185,7 @@ func (h *HTML) Report(w io.Writer, r *finding.Result) error {
 	for i, e := range entries(r.Findings) {
 		he := htmlEntry{Sev: e.sev.String(), Open: i < htmlOpenSections}
 		if ro := e.roll; ro != nil {
-			he.ID, he.Rollup, he.Rule, he.RuleURL, he.Name, he.Fix = "rule-"+ro.Rule.ID, true, ro.Rule.ID, ruleURL(ro.Rule.ID), ro.Rule.Title, ro.Rule.Fix
+			he.ID, he.Rollup, he.Rule, he.RuleURL, he.Name, he.Fix = "rule-"+ro.Rule.ID, true, ro.Rule.ID, ruleAnchorURL(ro.Rule.ID), ro.Rule.Title, ro.Rule.Fix
 			he.Count = places(len(ro.Places))
 			anchor[ro.Rule.ID] = he.ID
 			for _, f := range ro.Places {
@@ -233,7 +218,14 @@ func (h *HTML) Report(w io.Writer, r *finding.Result) error {
 	return htmlTmpl.Execute(w, page)
 }
 
-func ruleURL(id string) string { return RulesDoc + "#" + strings.ToLower(id) }
+// markClass is the CSS class of a verdict.
+func markClass(v string) string {
+	if v == NA.Verdict() {
+		return "na"
+	}
+	return strings.ToLower(v)
+}
+func ruleAnchorURL(id string) string { return RulesDoc + "#" + strings.ToLower(id) }
 
 func checkAnchor(key string) string { return "check-" + key }
 

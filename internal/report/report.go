@@ -37,7 +37,11 @@ type Options struct {
 }
 
 // Formats lists the format names New accepts.
-var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit", "html"}
+var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit", "html", "gitlab-codequality", "gitlab-sast"}
+
+// SBOMFormats write the inventory rather than the findings: CycloneDX 1.6
+// (with the vulnerabilities that policy kept) and SPDX 2.3, both JSON.
+var SBOMFormats = []string{"cyclonedx", "spdx-json"}
 
 // New returns the reporter for a format name; every format sees the
 // findings worst first.
@@ -65,8 +69,16 @@ func newFormat(format string, opts Options) (Reporter, error) {
 		return &JUnit{opts}, nil
 	case "html":
 		return &HTML{opts}, nil
+	case "gitlab-codequality", "codequality", "codeclimate":
+		return &GitLabCodeQuality{opts}, nil
+	case "gitlab-sast":
+		return &GitLabSAST{Options: opts}, nil
+	case "cyclonedx", "cyclonedx-json":
+		return &SBOM{Options: opts, CycloneDX: true}, nil
+	case "spdx-json", "spdx":
+		return &SBOM{Options: opts}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(append(append([]string{}, Formats...), SBOMFormats...), ", "))
 }
 
 // counts returns findings per severity, highest first.
@@ -99,6 +111,8 @@ func summary(fs []finding.Finding) string {
 // groupKey is the file (or image, or container) a finding belongs to.
 func groupKey(l finding.Location) string {
 	switch {
+	case l.Engine != "":
+		return "engine " + l.Engine
 	case l.Container != "":
 		return "container " + l.Container
 	case l.Image != "":

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
+	vulnmatch "github.com/hardhull/hardhull/internal/vuln"
 )
 
 // SARIF writes SARIF 2.1.0 as GitHub code scanning accepts it: relative
@@ -28,6 +29,7 @@ type sarifRun struct {
 	Results     []sarifResult     `json:"results"`
 	Invocations []sarifInvocation `json:"invocations"`
 	OriginalURI map[string]any    `json:"originalUriBaseIds,omitempty"`
+	Properties  map[string]any    `json:"properties,omitempty"`
 }
 
 type sarifTool struct {
@@ -122,28 +124,59 @@ func sarifLevel(s finding.Severity) string {
 }
 
 // securitySeverity is GitHub's numeric scale for security alerts.
+// resultProps carries the finding's own severity; a vulnerability's
+// security-severity is its CVSS base score when one was computed.
+func resultProps(f *finding.Finding) map[string]any {
+	m := map[string]any{"severity": f.Severity.String()}
+	if d, ok := f.Details.(*vulnmatch.Finding); ok {
+		m["security-severity"] = securitySeverity(f.Severity)
+		if d.Severity.Score > 0 && d.Uncertain == "" {
+			m["security-severity"] = fmt.Sprintf("%.1f", d.Severity.Score)
+		}
+		m["vulnerability"] = d.ID
+		m["aliases"] = d.IDs
+	}
+	return m
+}
+
 func securitySeverity(s finding.Severity) string {
 	return [...]string{"1.0", "3.0", "5.5", "8.0", "9.5"}[s]
 }
 
-// RuleHelp is the markdown help for a rule, shared by SARIF and docs.
+// RuleHelp is the markdown help for a rule, shared by SARIF and explain:
+// each checklist item with the reason the rule bears on it, and the CIS
+// and OWASP entries with their titles.
 func RuleHelp(r *finding.Rule) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s** (%s, %s)\n\n%s\n\n**Fix:** %s\n", r.Title, r.ID, r.Severity, r.Rationale, r.Fix)
-	if len(r.Checklist) > 0 {
-		fmt.Fprintf(&b, "\nChecklist: %s", strings.Join(r.Checklist, ", "))
+	if len(r.Checklist) == 0 && r.ChecklistWhy[""] != "" {
+		fmt.Fprintf(&b, "\nChecklist: none (%s)\n", r.ChecklistWhy[""])
+	}
+	for i, c := range r.Checklist {
+		if i == 0 {
+			b.WriteString("\nChecklist:\n")
+		}
+		text := c
+		if it := finding.ChecklistItem(c); it != nil {
+			text = it.Text
+		}
+		fmt.Fprintf(&b, "- %s (%s)", text, c)
+		if why := r.ChecklistWhy[c]; why != "" {
+			fmt.Fprintf(&b, ": %s", why)
+		}
+		b.WriteString("\n")
 	}
 	if len(r.CIS) > 0 {
-		fmt.Fprintf(&b, "; CIS Docker Benchmark %s", strings.Join(r.CIS, ", "))
+		fmt.Fprintf(&b, "\n%s: %s\n", finding.CISVersion, finding.CISText(r.CIS))
 	}
 	if len(r.OWASP) > 0 {
-		fmt.Fprintf(&b, "; OWASP Docker Top 10 %s", strings.Join(r.OWASP, ", "))
+		fmt.Fprintf(&b, "\nOWASP Docker Top 10: %s\n", finding.OWASPText(r.OWASP))
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func (s *SARIF) loc(l finding.Location) sarifLocation {
-	if l.Container != "" || l.Image != "" {
+	if l.Container != "" || l.Image != "" || l.Engine != "" {
 		// Code scanning shows only results with a physical location, so
 		// images and containers get a synthetic artifact (as image
 		// scanners do: the reference, then the path or field), with the
@@ -166,6 +199,13 @@ func (s *SARIF) loc(l finding.Location) sarifLocation {
 			}
 			if l.ID != "" {
 				lg.Properties = map[string]any{"containerId": l.ID}
+			}
+		}
+		if l.Engine != "" {
+			art = "engine/" + strings.NewReplacer("://", "_", ":", "_", "/", "_").Replace(l.Engine)
+			lg = sarifLogical{Name: l.Engine, FullyQualifiedName: l.String(), Kind: "object"}
+			if l.Field != "" {
+				lg = sarifLogical{Name: l.Field, FullyQualifiedName: l.String(), Kind: "property"}
 			}
 		}
 		return sarifLocation{
@@ -380,7 +420,7 @@ func (s *SARIF) Report(w io.Writer, r *finding.Result) error {
 			Message:             sarifText{Text: msg},
 			Locations:           []sarifLocation{s.loc(f.Location)},
 			PartialFingerprints: map[string]string{"hardhull/v1": fp},
-			Properties:          map[string]any{"severity": f.Severity.String()},
+			Properties:          resultProps(&f),
 		}
 		if it.sup != nil {
 			kind := "external"
@@ -402,6 +442,8 @@ func (s *SARIF) Report(w io.Writer, r *finding.Result) error {
 			Message: sarifText{Text: fmt.Sprintf("%d results left out, the least severe: GitHub code scanning accepts at most %d per run", dropped, SARIFMaxResults)}})
 	}
 	run.Invocations = []sarifInvocation{inv}
+	// The evaluated checklist travels with the run, as in the JSON report.
+	run.Properties = map[string]any{"cisBenchmark": finding.CISVersion, "checklist": ChecklistEntries(r, s.Catalogue)}
 	if run.Tool.Driver.Rules == nil {
 		run.Tool.Driver.Rules = []sarifRule{}
 	}

@@ -31,7 +31,7 @@ func TestNoSecretInAnyFormat(t *testing.T) {
 	for _, r := range rules.All() {
 		cat = append(cat, r.Rule)
 	}
-	for _, format := range report.Formats {
+	for _, format := range append(append([]string{}, report.Formats...), report.SBOMFormats...) {
 		rep, _ := report.New(format, report.Options{Catalogue: cat})
 		var b bytes.Buffer
 		if err := rep.Report(&b, res); err != nil {
