@@ -131,7 +131,8 @@ func openLocal(ctx context.Context, ref string, o Options) (Source, bool) {
 	return s, true
 }
 
-// IsRegistryRef reports whether Open would read ref from a registry.
+// IsRegistryRef reports whether ref is a registry reference (Open reads it
+// from the local engine when that has it, else from the registry).
 func IsRegistryRef(ref string) bool {
 	for _, p := range []string{PrefixOCIArchive, PrefixOCILayout, PrefixDocker, PrefixDockerArchive} {
 		if strings.HasPrefix(ref, p) {
