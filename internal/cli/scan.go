@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hardhull/hardhull/internal/config"
@@ -34,6 +35,7 @@ func newScanCmd() *cobra.Command {
 		db        dbFlag
 		vulnOpts  vuln.Options
 		timeout   time.Duration
+		noProg    bool
 	)
 	c := &cobra.Command{
 		Use:   "scan [PATH...]",
@@ -100,7 +102,10 @@ func newScanCmd() *cobra.Command {
 			} else if vf.any() {
 				return usageErr("--verify-key and --certificate-* apply with --verify-bases")
 			}
+			prog := newScanProgress(c.ErrOrStderr(), !noProg && !out.quiet && isTerminal(c.ErrOrStderr()))
+			opts.Progress = prog.update
 			res, err := scanWithin(c.Context(), timeout, opts)
+			prog.finish()
 			if err != nil {
 				return usageErr("%v", err)
 			}
@@ -116,6 +121,7 @@ func newScanCmd() *cobra.Command {
 	out.register(c)
 	excl.register(c)
 	c.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long (e.g. 5m) with exit 2; 0: no limit")
+	c.Flags().BoolVar(&noProg, "no-progress", false, "never show progress on stderr (it shows only on a terminal, for scans longer than a second)")
 	c.Flags().StringArrayVarP(&files, "file", "f", nil, "compose file to load (repeatable, merged in order like docker compose -f)")
 	c.Flags().StringVar(&stdinKind, "stdin-kind", "", "kind of the file read from stdin when PATH is -: dockerfile, compose, python")
 	c.Flags().StringVar(&target, "target", "", "the build target stage that ships (default: the last stage)")
@@ -194,5 +200,42 @@ func scanWithin(ctx context.Context, timeout time.Duration, opts scan.Options) (
 		return o.res, o.err
 	case <-ctx.Done():
 		return nil, fmt.Errorf("scan timed out after %s (--timeout)", timeout)
+	}
+}
+
+// scanProgress is a one-line counter on stderr for long scans.
+type scanProgress struct {
+	w          io.Writer
+	on         bool
+	start, at  time.Time
+	mu         sync.Mutex
+	shown      bool
+	lastD, all int
+}
+
+func newScanProgress(w io.Writer, on bool) *scanProgress {
+	return &scanProgress{w: w, on: on, start: time.Now()}
+}
+
+func (p *scanProgress) update(done, total int) {
+	if !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	// Quiet for short scans, then at most five updates a second.
+	if now.Sub(p.start) < time.Second || now.Sub(p.at) < 200*time.Millisecond {
+		return
+	}
+	p.at, p.shown = now, true
+	fmt.Fprintf(p.w, "\rhardhull: %d/%d files examined", done, total)
+}
+
+func (p *scanProgress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
 	}
 }

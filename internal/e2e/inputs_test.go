@@ -18,6 +18,10 @@ func TestScanOwnRepository(t *testing.T) {
 	if r.code == 2 {
 		t.Fatalf("scan of the module root exits 2: %s", r.stderr)
 	}
+	// stderr is a pipe, not a terminal: no progress line.
+	if strings.Contains(r.stderr, "files examined") {
+		t.Errorf("progress shown without a terminal: %q", r.stderr)
+	}
 	rep := decode(t, r.stdout)
 	for _, e := range rep.Errors {
 		t.Errorf("input error: %s:%d: %s", e.Path, e.Line, e.Message)

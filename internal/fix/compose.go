@@ -67,6 +67,10 @@ func (p *planner) fixCompose(abs string, fs []finding.Finding, l *links) {
 			continue
 		}
 		done[once] = true
+		if why := c.keepAsIs(abs, id, svc); why != "" {
+			p.skipF(f, "%s", why)
+			continue
+		}
 		snap := st.cur
 		err := composeFixers[id](c, svc, f)
 		var sk *errSkip
@@ -335,4 +339,64 @@ func (c *cdoc) ensureItems(name, key string, items []string, has func(item, v st
 		return skipf("%s is a single value; make it a list by hand", key)
 	}
 	return c.appendItems(y, k, seq, missing...)
+}
+
+// keepAsIs says why a fix would be wrong for this file or service: a
+// development file keeps what makes it one, and a one-shot service (a
+// test run, a migration, a job others wait on) is meant to exit.
+func (c *cdoc) keepAsIs(abs, id, svc string) string {
+	if (id == "DC019" || id == "DC011") && devFile(abs) {
+		return fmt.Sprintf("%s is a development file: it keeps its dev server, reload and published database ports", filepath.Base(abs))
+	}
+	if id != "DC020" && id != "DC005" || c.proj == nil {
+		return ""
+	}
+	why := oneShot(c.proj, svc)
+	switch {
+	case why == "":
+		return ""
+	case id == "DC020":
+		return fmt.Sprintf("service %s is one-shot (%s): it is meant to exit, so it gets no restart policy", svc, why)
+	}
+	return fmt.Sprintf("service %s is one-shot (%s) and may write where it runs; read_only is left to a review", svc, why)
+}
+
+// devFile: compose.override.yml and files named *dev* are development
+// overlays.
+func devFile(abs string) bool {
+	low := strings.ToLower(filepath.Base(abs))
+	return strings.Contains(low, "override") || strings.Contains(low, "dev")
+}
+
+var oneShotWords = map[string]bool{
+	"migrate": true, "migration": true, "migrations": true, "init": true, "test": true, "tests": true,
+	"pytest": true, "seed": true, "setup": true, "job": true, "alembic": true, "fixtures": true,
+}
+
+// oneShot says why a service runs once, or "".
+func oneShot(p *compose.Project, name string) string {
+	for _, other := range p.Services() {
+		if d, ok := other.DependsOn[name]; ok && d.Condition == "service_completed_successfully" {
+			return "service " + other.Name + " waits for it to complete"
+		}
+	}
+	s, ok := p.Service(name)
+	if !ok {
+		return ""
+	}
+	// The service name's words, and the first words of its command
+	// (python -m pytest, alembic upgrade head).
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '-' || r == '_' || r == '.' })
+	for i, w := range s.Command {
+		if i == 3 {
+			break
+		}
+		words = append(words, strings.ToLower(filepath.Base(w)))
+	}
+	for _, w := range words {
+		if oneShotWords[w] {
+			return "it runs " + w
+		}
+	}
+	return ""
 }

@@ -97,7 +97,10 @@ func TestEngineBusybox(t *testing.T) {
 
 	fromSave := load(t, saved, Options{})
 	fromEngine := load(t, "docker:"+tag, Options{})
-	for name, m := range map[string]*Image{"docker save": fromSave, "docker:": fromEngine} {
+	// Without a prefix the local engine is asked first (no registry is
+	// reachable here, so only the engine can answer).
+	fromBare := load(t, tag, Options{})
+	for name, m := range map[string]*Image{"docker save": fromSave, "docker:": fromEngine, "no prefix": fromBare} {
 		t.Run(name, func(t *testing.T) {
 			e := m.Lookup("/bin/busybox")
 			if e == nil || e.Type != TypeFile || e.Size != int64(len(bb)) || e.Mode.Perm() != 0o755 {

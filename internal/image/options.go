@@ -20,6 +20,9 @@ type Options struct {
 	Tag      string // docker save with several tags, or an OCI layout ref name
 	Platform string // os/arch[/variant] to pick from an index; default linux/amd64 or the only one
 	Insecure bool   // allow plain HTTP registries
+	// NoDaemon skips the local engine for a reference without a prefix
+	// (registry only).
+	NoDaemon bool
 
 	Keychain authn.Keychain // registry credentials; default authn.DefaultKeychain
 

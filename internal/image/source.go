@@ -1,13 +1,16 @@
 package image
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -30,7 +33,11 @@ const (
 //	oci-archive:path.tar      OCI image layout packed as a tar
 //	oci:dir[:tag]             OCI image layout directory
 //	docker:name[:tag]         image in the local engine (DOCKER_HOST)
-//	anything else             registry reference
+//	anything else             the local engine when it is reachable and
+//	                          has the image, else the registry (as Trivy)
+//
+// A file or directory without a prefix is recognised by its content: an
+// OCI image layout directory, an OCI archive, or a docker save tarball.
 //
 // The caller closes the Source.
 func Open(ctx context.Context, ref string, opts Options) (Source, error) {
@@ -52,16 +59,80 @@ func Open(ctx context.Context, ref string, opts Options) (Source, error) {
 	st, err := os.Stat(ref)
 	switch {
 	case err == nil && st.IsDir():
-		return nil, fmt.Errorf("open %s: a directory; use %s%s for an OCI image layout", ref, PrefixOCILayout, ref)
+		if _, lerr := os.Stat(filepath.Join(ref, "oci-layout")); lerr == nil {
+			return openOCILayout(ref, ref, o.Tag, o.Platform)
+		}
+		return nil, fmt.Errorf("open %s: a directory without an oci-layout file, so not an OCI image layout (oci:DIR names one)", ref)
 	case err == nil:
+		if isOCIArchive(ref) {
+			return openOCIArchive(ref, ref, o.Tag, o.Platform)
+		}
 		return openDockerSave(ref, ref, o.Tag, o.MaxTotal)
 	case looksLikePath(ref):
 		return nil, fmt.Errorf("open %s: %w", ref, err)
 	}
+	if s, ok := openLocal(ctx, ref, o); ok {
+		return s, nil
+	}
 	return openRemote(ctx, ref, o)
 }
 
-// IsRegistryRef reports whether Open would read ref from a registry.
+// isOCIArchive: a tar with an oci-layout file and no docker save
+// manifest.json (newer engines write both; their docker save view is the
+// one with tags). Headers only: a seekable tar skips the layer data.
+func isOCIArchive(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	tr := tar.NewReader(f)
+	layout, manifest := false, false
+	for i := 0; i < 100000; i++ {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		switch strings.TrimPrefix(h.Name, "./") {
+		case "oci-layout":
+			layout = true
+		case "manifest.json":
+			manifest = true
+		}
+	}
+	return layout && !manifest
+}
+
+// openLocal reads ref from the local engine when one answers quickly and
+// has the image; ok is false to fall back to the registry.
+func openLocal(ctx context.Context, ref string, o Options) (Source, bool) {
+	if o.NoDaemon {
+		return nil, false
+	}
+	cli, err := client.New(client.FromEnv)
+	if err != nil {
+		return nil, false
+	}
+	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if _, err := cli.Ping(pctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+		cli.Close()
+		return nil, false
+	}
+	_, err = cli.ImageInspect(pctx, ref)
+	cli.Close()
+	if err != nil {
+		return nil, false
+	}
+	s, err := openDaemon(ctx, ref, ref, o)
+	if err != nil {
+		return nil, false
+	}
+	return s, true
+}
+
+// IsRegistryRef reports whether ref is a registry reference (Open reads it
+// from the local engine when that has it, else from the registry).
 func IsRegistryRef(ref string) bool {
 	for _, p := range []string{PrefixOCIArchive, PrefixOCILayout, PrefixDocker, PrefixDockerArchive} {
 		if strings.HasPrefix(ref, p) {

@@ -151,6 +151,12 @@ func TestOCILayoutAndArchive(t *testing.T) {
 	tarDir(t, dir, archive)
 	m := load(t, "oci-archive:"+archive, Options{Tag: "v1"})
 	checkSample(t, m, "v1")
+	// Without a prefix, recognised by content.
+	checkSample(t, load(t, dir, Options{Tag: "v2"}), "v2")
+	checkSample(t, load(t, archive, Options{Tag: "v1"}), "v1")
+	if !isOCIArchive(archive) {
+		t.Error("the OCI archive is not recognised")
+	}
 	if !strings.HasPrefix(m.Digest, "sha256:") || !strings.HasPrefix(m.Layers[0].Digest, "sha256:") || m.Layers[0].Size <= 0 {
 		t.Errorf("digests: %q %+v", m.Digest, m.Layers[0])
 	}

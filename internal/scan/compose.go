@@ -50,6 +50,7 @@ func (s *scanner) loadCompose(ctx context.Context) {
 			defer func() { <-sem; wg.Done() }()
 			p, err := s.loadSet(ctx, &s.composeSets[i])
 			out[i] = loaded{p, err}
+			defer s.step()
 			if err == nil {
 				pass := &rules.Pass{Ext: rules.Extensions{Compose: p, Display: displayer(set), TrustedRegistries: s.opts.TrustedRegistries}}
 				s.addFindings(rules.Run(pass, cRules))

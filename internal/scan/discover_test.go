@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -94,6 +95,35 @@ func TestParseFilePatternErrors(t *testing.T) {
 	for _, s := range []string{"dockerfile", "nope:x", "compose:(", "compose:"} {
 		if _, err := ParseFilePattern(s); err == nil {
 			t.Errorf("ParseFilePattern(%q): want an error", s)
+		}
+	}
+}
+
+func TestProgressCallback(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"a/Dockerfile", "b/Dockerfile", "c/compose.yaml", "d/main.py"} {
+		p := filepath.Join(dir, f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		content := "FROM scratch\n"
+		switch filepath.Ext(f) {
+		case ".yaml":
+			content = "services:\n  a:\n    image: alpine:3.20\n"
+		case ".py":
+			content = "from fastapi import FastAPI\napp = FastAPI()\n"
+		}
+		os.WriteFile(p, []byte(content), 0o644)
+	}
+	var calls [][2]int
+	_, err := Scan(context.Background(), Options{Paths: []string{dir}, Progress: func(d, total int) { calls = append(calls, [2]int{d, total}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 4 {
+		t.Fatalf("progress calls %v, want one per input (4)", calls)
+	}
+	for i, c := range calls {
+		if c[0] != i+1 || c[1] != 4 {
+			t.Errorf("call %d = %v, want %d/4", i, c, i+1)
 		}
 	}
 }

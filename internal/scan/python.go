@@ -10,6 +10,7 @@ import (
 // settings facts; other Python files are read but never tokenized.
 func (s *scanner) runPython() {
 	for _, f := range s.python {
+		s.step()
 		b, err := readCapped(f.abs, pyapp.MaxFileSize)
 		if err != nil {
 			s.inputError(f.display, 0, err)

@@ -37,6 +37,9 @@ type Options struct {
 	TrustedRegistries []string
 	// Filter excludes paths from discovery and adds names per kind.
 	Filter *Filter
+	// Progress, when set, is called (from several goroutines, serially)
+	// as each discovered input is done, with the count done and the total.
+	Progress func(done, total int)
 	// ComposeSets name, relative to a scanned directory, the compose files
 	// that form one project each (config `compose:`); discovery does not
 	// group those files again.
@@ -83,6 +86,7 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	if len(opts.ComposeFiles) > 0 {
 		s.composeSets = append(s.composeSets, composeSet{files: opts.ComposeFiles, display: opts.ComposeFiles})
 	}
+	s.total = len(s.composeSets) + len(s.units) + len(s.python)
 	s.loadCompose(ctx)
 	s.runUnits()
 	s.checkIgnores()
@@ -113,7 +117,23 @@ type scanner struct {
 	root        string // the one directory scanned, for relative paths
 	contexts    map[string]*ctxEntry
 	scanned     map[string]*secretEntry
+	total, done int
 	images      []namedImage
+}
+
+// step reports one input done to the progress callback.
+func (s *scanner) step() {
+	if s.opts.Progress == nil {
+		return
+	}
+	s.mu.Lock()
+	s.done++
+	d, t := s.done, s.total
+	if d > t {
+		t = d // Dockerfiles reached through compose links
+	}
+	s.opts.Progress(d, t)
+	s.mu.Unlock()
 }
 
 type namedImage struct {

@@ -40,6 +40,7 @@ func (s *scanner) runUnits() {
 			defer wg.Done()
 			for u := range work {
 				s.runUnit(u, dfRules)
+				s.step()
 			}
 		}()
 	}
