@@ -4,8 +4,15 @@ BIN ?= bin/hardhull
 
 .PHONY: build test vet docs bench bench-scan bench-image bench-runtime bench-vuln fuzz example clean
 
+# Link-time version: the tag (or commit) this tree is at.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+DATE ?= $(shell git log -1 --format=%cI 2>/dev/null || echo unknown)
+BUILDINFO = github.com/hardhull/hardhull/internal/buildinfo
+LDFLAGS = -s -w -X $(BUILDINFO).version=$(VERSION) -X $(BUILDINFO).commit=$(COMMIT) -X $(BUILDINFO).date=$(DATE)
+
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/hardhull
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/hardhull
 
 test:
 	$(GO) test ./...
@@ -54,5 +61,20 @@ fuzz:
 e2e:
 	bash .ci/docker-up.sh && bash .ci/fastapi-base.sh && CI=true $(GO) test ./test/e2e -run OnEngine -v
 
+# Releases (docs/releasing.md): goreleaser from the Go module proxy.
+GORELEASER ?= $(shell command -v goreleaser || echo $$($(GO) env GOPATH)/bin/goreleaser)
+.PHONY: release-check snapshot image
+release-check:
+	$(GORELEASER) check
+# Every archive and the checksums for this commit, in dist/, unsigned.
+snapshot:
+	$(GORELEASER) release --snapshot --clean --skip=sign,sbom
+
+# hardhull's own image (Dockerfile), scanned with the binary just built.
+image: build
+	$(BIN) scan Dockerfile --fail-on medium
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg DATE=$(DATE) -t hardhull:$(VERSION) .
+	$(BIN) image docker:hardhull:$(VERSION) --fail-on medium
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

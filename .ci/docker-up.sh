@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Make a Docker engine reachable for hardhull's integration tests.
 #
-# Idempotent: when `docker info` already works it only prints the engine
-# version. Otherwise, as root on Debian, it installs docker.io (and
-# busybox-static, which the tests copy into FROM scratch images, and procps,
-# whose ps the engine runs for `top`) when they are missing, starts dockerd
-# in the background and waits for it. It never stops a running engine.
+# Idempotent. First, as root on Debian, it installs what the tests need
+# beside the engine when missing (busybox-static, which they copy into FROM
+# scratch images, and procps, whose ps the engine runs for `top`), engine
+# or no engine. When `docker info` works it then only prints the engine
+# version; otherwise it installs docker.io when missing, starts dockerd in
+# the background and waits for it. It never stops a running engine.
 #
 # Environment:
 #   DOCKERD_WAIT  seconds to wait for the engine (default 60)
 #   DOCKERD_LOG   dockerd's log file (default ${TMPDIR:-/tmp}/hardhull-dockerd.log)
+#   DOCKER_UP_BUSYBOX_PATHS  where busybox may be (default /bin/busybox /usr/bin/busybox)
 set -euo pipefail
 
 wait_s="${DOCKERD_WAIT:-60}"
@@ -23,6 +25,26 @@ engine_version() {
 }
 
 ready() { docker info >/dev/null 2>&1; }
+
+# What the tests need beside the engine, whether or not an engine is
+# already running: the static busybox they copy into FROM scratch images,
+# and ps for the engine's `top`.
+test_missing=()
+have_busybox=false
+for p in ${DOCKER_UP_BUSYBOX_PATHS:-/bin/busybox /usr/bin/busybox}; do
+	[ -x "$p" ] && have_busybox=true
+done
+$have_busybox || test_missing+=(busybox-static)
+command -v ps >/dev/null 2>&1 || test_missing+=(procps)
+if [ "${#test_missing[@]}" -gt 0 ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		say "installing ${test_missing[*]} from Debian"
+		apt-get update
+		DEBIAN_FRONTEND=noninteractive apt-get install -y "${test_missing[@]}"
+	else
+		say "the tests need ${test_missing[*]}: apt-get install ${test_missing[*]} (as root)"
+	fi
+fi
 
 if command -v docker >/dev/null 2>&1 && ready; then
 	say "engine up at ${DOCKER_HOST:-$default_host}: $(engine_version)"
@@ -43,7 +65,7 @@ fi
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v docker >/dev/null 2>&1 || missing+=(docker.io)
-[ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || missing+=(busybox-static)
+$have_busybox || missing+=(busybox-static)
 command -v ps >/dev/null 2>&1 || missing+=(procps)
 if [ "${#missing[@]}" -gt 0 ]; then
 	command -v apt-get >/dev/null 2>&1 || {

@@ -59,7 +59,11 @@ func (o *outputFlags) loadConfig(dir string) (*config.Config, error) {
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	// A typo in a rule ID would silently disable nothing.
+	// A typo in a rule ID would silently disable nothing; other tools' IDs
+	// are accepted where inline comments accept them.
+	if err := cfg.ResolveIDs(resolveIDs); err != nil {
+		return nil, usageErr("%v", err)
+	}
 	for _, id := range cfg.RuleIDs() {
 		if rules.Lookup(id) == nil {
 			return nil, usageErr("%s: unknown rule %q (see `hardhull rules`)", cfgPath, id)
@@ -103,7 +107,7 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 		}
 		shown = append(shown, s)
 	}
-	pol := &config.Policy{Config: cfg, Root: dir, Equivalent: equivalentIDs, Sources: o.sources}
+	pol := &config.Policy{Config: cfg, Root: dir, Equivalent: equivalentIDs, Sources: o.sources, Known: knownRule}
 	if o.baseline != "" {
 		b, err := config.ReadBaseline(o.baseline)
 		if err != nil {
@@ -136,7 +140,10 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 		defer f.Close()
 		w = f
 	}
-	rep, err := report.New(o.format, report.Options{Color: !o.noColor && o.output == "" && isTerminal(w) && os.Getenv("NO_COLOR") == "", Version: Version, Catalogue: catalogueMeta(), Summary: o.summary})
+	base := pathBase(res.Target)
+	rep, err := report.New(o.format, report.Options{Color: !o.noColor && o.output == "" && isTerminal(w) && os.Getenv("NO_COLOR") == "",
+		Version: Version, Catalogue: catalogueMeta(), Summary: o.summary, PathBase: base, SourceRoot: report.SourceRoot(base),
+		FailOn: failOn, ReportOnly: reportOnly})
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -145,6 +152,9 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 	}
 	for _, e := range res.Errors {
 		fmt.Fprintf(c.ErrOrStderr(), "hardhull: %s\n", errLine(e))
+	}
+	for _, e := range res.Warnings {
+		fmt.Fprintf(c.ErrOrStderr(), "hardhull: warning: %s\n", errLine(e))
 	}
 	switch {
 	case code == 2:
@@ -172,12 +182,38 @@ func equivalentIDs(tool, id string) []string {
 	return out
 }
 
+// resolveIDs maps an ID from the config to the hardhull rules it names.
+func resolveIDs(id string) []string {
+	_, rs := rules.Resolve(id)
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+func knownRule(id string) bool { return rules.Lookup(id) != nil }
+
 func catalogueMeta() []*finding.Rule {
 	var out []*finding.Rule
 	for _, r := range rules.All() {
 		out = append(out, r.Rule)
 	}
 	return out
+}
+
+// pathBase is the directory finding paths are relative to: the one
+// directory scanned, or else the working directory.
+func pathBase(target string) string {
+	if target != "" {
+		if st, err := os.Stat(target); err == nil && st.IsDir() {
+			if abs, err := filepath.Abs(target); err == nil {
+				return abs
+			}
+		}
+	}
+	wd, _ := os.Getwd()
+	return wd
 }
 
 // policyDir is where .hardhull.yaml is looked up and inline comments are

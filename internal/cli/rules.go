@@ -3,11 +3,10 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"os"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/hardhull/hardhull/internal/report"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/spf13/cobra"
 )
@@ -19,6 +18,7 @@ type ruleJSON struct {
 	Severity    string              `json:"severity"`
 	Kind        string              `json:"kind"`
 	Checklist   []string            `json:"checklist"`
+	Why         map[string]string   `json:"checklist_why"`
 	CIS         []string            `json:"cis"`
 	OWASP       []string            `json:"owasp"`
 	Equivalents map[string][]string `json:"equivalents"`
@@ -43,11 +43,15 @@ func newRulesCmd() *cobra.Command {
 			case "json":
 				out := []ruleJSON{}
 				for _, r := range rs {
+					why := r.ChecklistWhy
+					if why == nil {
+						why = map[string]string{}
+					}
 					eq := r.Equivalents
 					if eq == nil {
 						eq = map[string][]string{}
 					}
-					out = append(out, ruleJSON{r.ID, r.Slug, r.Title, r.Severity.String(), string(r.Kind), nonNil(r.Checklist), nonNil(r.CIS), nonNil(r.OWASP), eq, r.Rationale, r.Fix})
+					out = append(out, ruleJSON{r.ID, r.Slug, r.Title, r.Severity.String(), string(r.Kind), nonNil(r.Checklist), why, nonNil(r.CIS), nonNil(r.OWASP), eq, r.Rationale, r.Fix})
 				}
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
@@ -78,50 +82,43 @@ func nonNil(s []string) []string {
 }
 
 func newExplainCmd() *cobra.Command {
-	return &cobra.Command{
+	var width int
+	cmd := &cobra.Command{
 		Use:   "explain RULE",
-		Short: "Show one rule in full: why it matters, how to fix it, examples",
-		Args:  cobra.ExactArgs(1),
+		Short: "Show one rule in full: why it matters, how to fix it, examples (accepts hadolint, Trivy, Checkov and KICS IDs)",
+		Example: `  hardhull explain DF001
+  hardhull explain root-user
+  hardhull explain DL3007          # the hardhull rule that claims a hadolint ID`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			r := rules.Lookup(args[0])
-			if r == nil {
-				return usageErr("unknown rule %q (see `hardhull rules`)", args[0])
+			tool, rs := rules.Resolve(args[0])
+			if len(rs) == 0 {
+				return usageErr("unknown rule %q: neither a hardhull rule nor a hadolint, Trivy, Checkov or KICS ID a rule claims (see `hardhull rules`)", args[0])
 			}
 			w := c.OutOrStdout()
-			fmt.Fprintf(w, "%s  %s\n%s\n\n", r.ID, r.Slug, r.Title)
-			fmt.Fprintln(w, report.RuleHelp(r.Rule))
-			if eq := rules.EquivalentsText(r.Rule); eq != "" {
-				fmt.Fprintf(w, "\nEquivalents: %s\n", eq)
+			if tool != "" {
+				ids := make([]string, len(rs))
+				for i, r := range rs {
+					ids[i] = r.ID
+				}
+				fmt.Fprintf(w, "%s %s is covered by hardhull %s.\n\n", tool, args[0], strings.Join(ids, ", "))
 			}
-			for _, ex := range r.Bad {
-				printExample(c, "Bad", ex.Files, ex.Note)
+			tty := isTerminal(w) && os.Getenv("NO_COLOR") == ""
+			wd := width
+			if wd == 0 && tty {
+				wd = 100
 			}
-			for _, ex := range r.Good {
-				printExample(c, "Good", ex.Files, ex.Note)
+			for i, r := range rs {
+				if i > 0 {
+					fmt.Fprintln(w)
+				}
+				if err := rules.WriteText(w, r, wd, tty); err != nil {
+					return err
+				}
 			}
 			return nil
 		},
 	}
-}
-
-func printExample(c *cobra.Command, label string, files map[string]string, note string) {
-	w := c.OutOrStdout()
-	fmt.Fprintf(w, "\n%s", label)
-	if note != "" {
-		fmt.Fprintf(w, " (%s)", note)
-	}
-	fmt.Fprintln(w, ":")
-	// Sorted so the same rule always prints the same way.
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		content := files[name]
-		fmt.Fprintf(w, "  --- %s\n", name)
-		for _, l := range strings.Split(strings.TrimRight(content, "\n"), "\n") {
-			fmt.Fprintf(w, "  %s\n", l)
-		}
-	}
+	cmd.Flags().IntVar(&width, "width", 0, "wrap text at this many columns (default: 100 on a terminal, no wrapping otherwise)")
+	return cmd
 }

@@ -7,8 +7,10 @@ import (
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/config"
+	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/scan"
+	"github.com/hardhull/hardhull/internal/trustaudit"
 	"github.com/hardhull/hardhull/internal/vuln"
 	"github.com/spf13/cobra"
 )
@@ -22,6 +24,8 @@ func newScanCmd() *cobra.Command {
 		buildArgs []string
 		only      []string
 		excl      excludeFlags
+		vf        verifyFlags
+		verBases  bool
 		db        dbFlag
 		vulnOpts  vuln.Options
 	)
@@ -31,7 +35,8 @@ func newScanCmd() *cobra.Command {
 		Example: `  hardhull scan
   hardhull scan path/to/app
   hardhull scan Dockerfile compose.yaml --format sarif -o hardhull.sarif
-  cat Dockerfile | hardhull scan --stdin-kind dockerfile -`,
+  cat Dockerfile | hardhull scan --stdin-kind dockerfile -
+  hardhull scan . --verify-bases     # verify every FROM and compose image the policy covers`,
 		RunE: func(c *cobra.Command, args []string) error {
 			var stdinBuf *bytes.Buffer
 			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}, Vulns: vulnOpts}
@@ -68,9 +73,28 @@ func newScanCmd() *cobra.Command {
 				return err
 			}
 			opts.ComposeSets = cfg.Compose
+			var named []trustaudit.Named
+			var checker *trustaudit.Checker
+			if verBases {
+				topts, err := vf.options(cfg, false)
+				if err != nil {
+					return err
+				}
+				if len(topts.Keys) == 0 && len(topts.Identities) == 0 && len(cfg.Signatures.Images) == 0 {
+					return usageErr("--verify-bases: nothing to verify against: add signatures: to .hardhull.yaml, or give --verify-key or --certificate-identity")
+				}
+				checker = trustaudit.New(topts)
+				defer checker.Close()
+				opts.OnImage = func(ref string, at finding.Location) { named = append(named, trustaudit.Named{Ref: ref, At: at}) }
+			} else if vf.any() {
+				return usageErr("--verify-key and --certificate-* apply with --verify-bases")
+			}
 			res, err := scan.Scan(c.Context(), opts)
 			if err != nil {
 				return usageErr("%v", err)
+			}
+			if checker != nil {
+				checker.CheckAll(c.Context(), res, named, opts.Rules)
 			}
 			if stdinBuf != nil {
 				out.sources = map[string][]byte{"-": stdinBuf.Bytes()}
@@ -85,6 +109,8 @@ func newScanCmd() *cobra.Command {
 	c.Flags().StringVar(&target, "target", "", "the build target stage that ships (default: the last stage)")
 	c.Flags().StringArrayVar(&buildArgs, "build-arg", nil, "KEY=VALUE build argument used to resolve ARGs")
 	c.Flags().StringSliceVar(&only, "rule", nil, "run only these rules (IDs or slugs)")
+	c.Flags().BoolVar(&verBases, "verify-bases", false, "verify the signatures and provenance of every base (FROM) and compose image the signatures policy covers; needs the registries")
+	vf.register(c)
 	db.register(c)
 	c.Flags().BoolVar(&vulnOpts.Off, "no-vulns", false, "do not match Python dependency files against the vulnerability database")
 	c.Flags().BoolVar(&vulnOpts.IgnoreUnfixed, "ignore-unfixed", false, "hide vulnerabilities without a released fix")

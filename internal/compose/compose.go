@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/loader"
@@ -43,6 +44,9 @@ type Options struct {
 	ProjectName string
 	// MaxFileSize bounds each file read; 0 means DefaultMaxFileSize.
 	MaxFileSize int64
+	// Shadowed are default-named files beside the base that `docker
+	// compose` does not read (Set.Shadowed); they are recorded, not loaded.
+	Shadowed []string
 }
 
 // Project is a loaded compose project: compose-go's merged, interpolated
@@ -63,10 +67,20 @@ type Project struct {
 	// skipped remote includes, values dropped because they could not be
 	// interpolated.
 	Warnings []string
+	// Legacy are the files written in compose file format v1 (services at
+	// the top level), audited as the v2 documents they convert to.
+	Legacy []string
+	// Shadowed are files with another default name in the base's folder
+	// that `docker compose` does not read (see Set.Shadowed).
+	Shadowed []string
 
 	layers []*layer // parsed documents, in merge order
 	opts   Options
 	extra  map[string][]*layer // files reached through extends.file, lazily parsed
+	env    map[string]string   // the interpolation environment
+
+	baseMu   sync.Mutex
+	baseFrom map[string]string // Dockerfile -> image of its first FROM
 }
 
 // Error is a load failure that names the file and, where known, the line.
@@ -101,6 +115,7 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	}
 	p := &Project{opts: opts, extra: map[string][]*layer{}}
 	p.Dir = filepath.Dir(opts.Files[0])
+	p.Shadowed = opts.Shadowed
 
 	contents := make(map[string][]byte, len(opts.Files))
 	for _, f := range opts.Files {
@@ -113,6 +128,17 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(ls) == 1 && isLegacy(ls[0].root) {
+			conv, err := convertLegacy(f, ls[0])
+			if err != nil {
+				return nil, err
+			}
+			p.Legacy = append(p.Legacy, f)
+			p.Files = append(p.Files, f)
+			p.layers = append(p.layers, ls...)
+			contents[f] = conv
+			continue
+		}
 		if err := checkComposeShape(f, ls); err != nil {
 			return nil, err
 		}
@@ -122,6 +148,7 @@ func Load(ctx context.Context, opts Options) (*Project, error) {
 	}
 
 	env := p.environment()
+	p.env = env
 	skipInclude := p.addIncludes(env)
 
 	ip := newInterpolator(env)

@@ -342,6 +342,10 @@ func TestIsDataStoreImage(t *testing.T) {
 		"python:3.12-slim":                                     false,
 		"":                                                     false,
 		"myorg/postgres-backup:1":                              true,
+		"mcr.microsoft.com/mssql/server:2022-latest":           true,
+		"bitnami/minio-client:2024":                            false,
+		"minio/mc:latest":                                      false,
+		"timescale/timescaledb:2.14.2-pg16":                    true,
 	}
 	for ref, want := range tests {
 		if got := IsDataStoreImage(ref); got != want {
@@ -392,7 +396,7 @@ func TestErrors(t *testing.T) {
 		{"scalar", "hello\n", 1, "not a compose file"},
 		{"empty", "", 0, "empty compose file"},
 		{"only comments", "# nothing\n", 0, "empty compose file"},
-		{"legacy v1", "web:\n  image: nginx\n  links: [db]\ndb:\n  image: postgres\n", 1, "legacy compose file format v1"},
+		{"legacy v1 that does not convert", "web:\n  image: nginx\n  links: [db]\nfoo: bar\n", 4, "does not convert"},
 		{"schema: wrong type", "services:\n  api:\n    image: nginx\n    ports: 8080\n", 4, "services.api.ports must be a array"},
 		{"schema: unknown service key", "services:\n  api:\n    image: nginx\n    privilegd: true\n", 4, "privilegd"},
 		{"schema: unknown top-level key", "services:\n  api:\n    image: nginx\nfoo: bar\n", 4, "foo"},
@@ -456,4 +460,38 @@ func TestErrors(t *testing.T) {
 			t.Errorf("got %#v", err)
 		}
 	})
+}
+
+func TestLegacyV1(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "docker-compose.yml")
+	src := "vpn:\n  build: .\n  dockerfile: Dockerfile.vpn\n  net: host\n  log_driver: syslog\n  cap_add:\n    - NET_ADMIN\ndb:\n  image: postgres:16\n  links: [vpn]\n"
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := load(t, Options{Files: []string{f}})
+	if !reflect.DeepEqual(p.Legacy, []string{f}) {
+		t.Fatalf("Legacy = %v", p.Legacy)
+	}
+	vpn, ok := p.Service("vpn")
+	if !ok {
+		t.Fatal("vpn not loaded")
+	}
+	if vpn.NetworkMode != "host" || vpn.Logging == nil || vpn.Logging.Driver != "syslog" {
+		t.Errorf("v1 keys not converted: network_mode %q logging %+v", vpn.NetworkMode, vpn.Logging)
+	}
+	if b, _ := vpn.BuildSpec(); filepath.Base(b.Dockerfile) != "Dockerfile.vpn" {
+		t.Errorf("dockerfile = %q", b.Dockerfile)
+	}
+	// Positions still point into the file as written.
+	if pos := vpn.Pos("network_mode"); pos.Line != 4 {
+		t.Errorf("network_mode at %v, want line 4", pos)
+	}
+	if pos := vpn.Pos("cap_add", "NET_ADMIN"); pos.Line != 7 {
+		t.Errorf("cap_add at %v, want line 7", pos)
+	}
+	db, _ := p.Service("db")
+	if pos := db.Pos(); pos.Line != 8 {
+		t.Errorf("db at %v, want line 8", pos)
+	}
 }

@@ -68,10 +68,6 @@ func corpusComposeFiles(t testing.TB) []string {
 var knownInvalid = map[string]string{
 	// A cookiecutter template: `{{ }}` placeholders are not YAML.
 	"Buuntu__fastapi-react/{{cookiecutter.project_slug}}/docker-compose.yml": "invalid YAML",
-	// Compose file format v1: services at the top level.
-	"docker__labs/security/apparmor/wordpress/docker-compose.yml": "legacy compose file format v1",
-	"docker__labs/security/cgroups/cpu-stress/docker-compose.yml": "legacy compose file format v1",
-	"jessfraz__dockerfiles/openvpn/docker-compose.yml":            "legacy compose file format v1",
 	// `environment:` with only a comment under it is null, which the
 	// compose schema rejects.
 	"nginx-proxy__nginx-proxy/docker-compose-separate-containers.yml": "environment must be a mapping",

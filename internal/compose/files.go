@@ -75,25 +75,107 @@ func checkComposeShape(file string, ls []*layer) error {
 		if known {
 			continue
 		}
-		// Compose file format v1 put services at the top level; Docker
-		// Compose v2 no longer reads it.
-		for i := 0; i+1 < len(l.root.Content); i += 2 {
-			k, v := l.root.Content[i], resolve(l.root.Content[i+1])
-			if v != nil && v.Kind == yaml.MappingNode {
-				if ik, _ := mapGet(v, "image"); ik != nil {
-					return &Error{File: file, Line: k.Line, Column: k.Column, Msg: "legacy compose file format v1 (services at the top level, without `services:`) is not supported by Docker Compose v2"}
-				}
-				if bk, _ := mapGet(v, "build"); bk != nil {
-					return &Error{File: file, Line: k.Line, Column: k.Column, Msg: "legacy compose file format v1 (services at the top level, without `services:`) is not supported by Docker Compose v2"}
-				}
-			}
-		}
 		return &Error{File: file, Line: l.root.Line, Column: l.root.Column, Msg: "not a compose file: no top-level `services:`, `include:`, `networks:`, `volumes:`, `secrets:` or `configs:`"}
 	}
 	if nonEmpty == 0 {
 		return &Error{File: file, Msg: "empty compose file"}
 	}
 	return nil
+}
+
+// isLegacy reports whether a document is in compose file format v1:
+// services at the top level (some with image or build), none of the
+// top-level keys of the current format.
+func isLegacy(root *yaml.Node) bool {
+	root = resolve(root)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return false
+	}
+	svc := false
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k := root.Content[i].Value
+		if topLevelKeys[k] {
+			return false
+		}
+		if v := resolve(root.Content[i+1]); v != nil && v.Kind == yaml.MappingNode {
+			if ik, _ := mapGet(v, "image"); ik != nil {
+				svc = true
+			}
+			if bk, _ := mapGet(v, "build"); bk != nil {
+				svc = true
+			}
+		}
+	}
+	return svc
+}
+
+// legacyMsg is the one warning a v1 file gets.
+const legacyMsg = "legacy compose file format v1 (services at the top level, without `services:`): Docker Compose v2 rejects this file as it is; audited as the v2 file it converts to"
+
+// convertLegacy turns a v1 document into the v2 document it converts to:
+// the services move under `services:`, and the v1-only service keys take
+// their v2 form (net → network_mode, dockerfile → build.dockerfile,
+// log_driver/log_opt → logging). Nodes keep their lines, so positions still
+// point into the file as written. It returns the encoded v2 document.
+func convertLegacy(file string, l *layer) ([]byte, error) {
+	root := l.root
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		name, svc := root.Content[i], resolve(root.Content[i+1])
+		if svc == nil || svc.Kind != yaml.MappingNode {
+			return nil, &Error{File: file, Line: name.Line, Column: name.Column, Msg: "legacy compose file format v1: " + name.Value + " is not a service mapping, so the file does not convert to the v2 format"}
+		}
+		var logging *yaml.Node
+		var kept []*yaml.Node
+		var dockerfile *yaml.Node
+		for j := 0; j+1 < len(svc.Content); j += 2 {
+			k, v := svc.Content[j], svc.Content[j+1]
+			switch k.Value {
+			case "net":
+				k.Value = "network_mode"
+			case "dockerfile":
+				dockerfile = v
+				continue
+			case "log_driver", "log_opt":
+				if logging == nil {
+					logging = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: k.Line, Column: k.Column}
+					kept = append(kept, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "logging", Line: k.Line, Column: k.Column}, logging)
+				}
+				sub := "driver"
+				if k.Value == "log_opt" {
+					sub = "options"
+				}
+				logging.Content = append(logging.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: sub, Line: k.Line, Column: k.Column}, v)
+				continue
+			case "volume_driver", "external_links_v1":
+				continue
+			}
+			kept = append(kept, k, v)
+		}
+		if dockerfile != nil {
+			for j := 0; j+1 < len(kept); j += 2 {
+				if kept[j].Value != "build" {
+					continue
+				}
+				b := resolve(kept[j+1])
+				if b != nil && b.Kind == yaml.ScalarNode {
+					kept[j+1] = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: b.Line, Column: b.Column, Content: []*yaml.Node{
+						{Kind: yaml.ScalarNode, Tag: "!!str", Value: "context", Line: b.Line, Column: b.Column}, b,
+						{Kind: yaml.ScalarNode, Tag: "!!str", Value: "dockerfile", Line: dockerfile.Line, Column: dockerfile.Column}, dockerfile,
+					}}
+				}
+			}
+		}
+		svc.Content = kept
+	}
+	wrapped := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: root.Line, Column: root.Column, Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "services", Line: root.Line, Column: root.Column}, root,
+	}}
+	l.root = wrapped
+	out, err := yaml.Marshal(wrapped)
+	if err != nil {
+		return nil, &Error{File: file, Line: root.Line, Msg: "legacy compose file format v1 does not convert to the v2 format: " + err.Error(), Err: err}
+	}
+	return out, nil
 }
 
 // withoutVersion comments out a top-level `version:` line: Compose ignores

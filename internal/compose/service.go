@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -26,6 +27,10 @@ func (s Service) Has(keyPath ...string) bool { return s.p.Has(s.Name, keyPath...
 
 // Raw returns a scalar of this service as written; see Project.Raw.
 func (s Service) Raw(keyPath ...string) (RawValue, bool) { return s.p.Raw(s.Name, keyPath...) }
+
+// RawEnvEntries returns every environment entry of every file; see
+// Project.RawEnvEntries.
+func (s Service) RawEnvEntries() []EnvEntry { return s.p.RawEnvEntries(s.Name) }
 
 // RawEnv returns the service's environment as written; see Project.RawEnv.
 func (s Service) RawEnv() map[string]RawValue { return s.p.RawEnv(s.Name) }
@@ -93,17 +98,22 @@ var dataStorePrefixes = []string{
 	"postgres", "mysql", "mariadb", "mongo", "redis", "valkey", "memcached",
 	"elasticsearch", "opensearch", "rabbitmq", "cassandra", "couchdb", "influxdb",
 	"neo4j", "clickhouse", "minio", "etcd", "zookeeper", "kafka",
+	"mssql", "azure-sql-edge", "cockroach", "timescaledb", "postgis", "pgvector", "keydb", "dragonfly", "percona",
 }
 
 // Admin UIs and exporters are named after the store they serve but are not
 // stores themselves (mongo-express, redis-commander, postgres-exporter).
-var dataStoreNotStores = []string{"express", "commander", "exporter", "insight", "admin", "-ui", "webui", "-web", "dashboards"}
+var dataStoreNotStores = []string{"express", "commander", "exporter", "insight", "admin", "-ui", "webui", "-web", "dashboards", "-client", "-operator", "-sidecar"}
 
 // IsDataStoreImage reports whether an image reference names a database or
 // cache image: the last element of the repository path starts with a known
 // store name (bitnami/postgresql, redis/redis-stack, docker.elastic.co/elasticsearch/elasticsearch).
 func IsDataStoreImage(ref string) bool {
 	name := imageName(ref)
+	// mcr.microsoft.com/mssql/server: the store is named by the path.
+	if l := strings.ToLower(ref); strings.Contains(l, "/mssql/") || strings.HasPrefix(l, "mssql/") {
+		return true
+	}
 	for _, not := range dataStoreNotStores {
 		if strings.Contains(name, not) {
 			return false
@@ -133,8 +143,14 @@ func imageName(ref string) string {
 	return ref
 }
 
-// IsDataStore reports whether the service runs a database or cache image.
-func (s Service) IsDataStore() bool { return IsDataStoreImage(s.Image) }
+// IsDataStore reports whether the service runs a database or cache: its
+// image is one, or the Dockerfile it builds starts FROM one.
+func (s Service) IsDataStore() bool {
+	if base := s.BuildBase(); base != "" {
+		return IsDataStoreImage(base)
+	}
+	return IsDataStoreImage(s.Image)
+}
 
 // PublishesOnAllInterfaces reports whether a port entry is reachable on every
 // host interface: no host IP, or a wildcard one. Every `ports:` entry
@@ -350,4 +366,345 @@ func (s Service) DropsAllCapabilities() bool {
 		}
 	}
 	return false
+}
+
+// Fragment reports whether the service, as merged, has neither image nor
+// build: a piece of an overlay whose base was not found. Compose cannot run
+// it on its own, so it is judged on what it sets, never on what it lacks.
+func (s Service) Fragment() bool { return s.Image == "" && s.ServiceConfig.Build == nil }
+
+// Unresolved reports whether the value at a key is written with a variable
+// that neither the `.env` file nor a default resolves (`restart:
+// ${RESTART_POLICY}`): the deployment sets it, so the audit cannot know it.
+func (s Service) Unresolved(keyPath ...string) bool {
+	rv, ok := s.Raw(keyPath...)
+	if !ok || !rv.Interpolated {
+		return false
+	}
+	return s.p.unresolvedText(rv.Text)
+}
+
+func (p *Project) unresolvedText(text string) bool {
+	ip := newInterpolator(p.env)
+	if _, err := ip.substitute(text, ip.lookup); err != nil {
+		return true
+	}
+	return ip.hasUnset()
+}
+
+// UnresolvedText reports whether a raw value of this project depends on a
+// variable nothing resolves.
+func (s Service) UnresolvedText(text string) bool {
+	return hasReference(text) && s.p.unresolvedText(text)
+}
+
+// RawItems returns the scalar entries of a list key (ports, volumes) as
+// written, in merge order across files; mapping entries are left out.
+func (s Service) RawItems(key string) []RawValue {
+	var out []RawValue
+	for _, l := range s.p.layers {
+		if l.root == nil {
+			continue
+		}
+		h, d := descend(l.file, l.root, []string{"services", s.Name, key})
+		if d != 3 {
+			continue
+		}
+		seq := resolve(h.val)
+		if seq == nil || seq.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range seq.Content {
+			if it := resolve(item); it != nil && it.Kind == yaml.ScalarNode {
+				out = append(out, rawScalar(l.file, it))
+			}
+		}
+	}
+	return out
+}
+
+// ItemPos locates the first entry, in merge order, of a list key (ports,
+// volumes) whose text holds every part; see ItemPositions.
+func (s Service) ItemPos(key string, parts ...string) (Position, bool) {
+	ps := s.ItemPositions(key, parts...)
+	if len(ps) == 0 {
+		return Position{}, false
+	}
+	return ps[0], true
+}
+
+// ItemPositions locates every entry of a list key (ports, volumes) whose
+// text holds every part, in a scalar item or among a mapping item's scalar
+// values, in merge order: a danger the base has is at the base, one an
+// overlay adds (or repeats) at the overlay. Compose deduplicates merged
+// lists, so an index into the effective list does not address the files'.
+func (s Service) ItemPositions(key string, parts ...string) []Position {
+	matches := func(texts []string) bool {
+		for _, part := range parts {
+			found := false
+			for _, t := range texts {
+				if strings.Contains(t, part) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+		return true
+	}
+	var out []Position
+	for _, l := range s.p.layers {
+		if l.root == nil {
+			continue
+		}
+		h, d := descend(l.file, l.root, []string{"services", s.Name, key})
+		if d != 3 {
+			continue
+		}
+		seq := resolve(h.val)
+		if seq == nil || seq.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range seq.Content {
+			it := resolve(item)
+			if it == nil {
+				continue
+			}
+			var texts []string
+			switch it.Kind {
+			case yaml.ScalarNode:
+				texts = []string{it.Value}
+			case yaml.MappingNode:
+				for _, kv := range mapEntries(it, 0) {
+					if v := resolve(kv[1]); v != nil && v.Kind == yaml.ScalarNode {
+						texts = append(texts, v.Value)
+					}
+				}
+			}
+			if texts != nil && matches(texts) {
+				out = append(out, Position{File: l.file, Line: item.Line, Column: item.Column})
+			}
+		}
+	}
+	return out
+}
+
+// ImageAsWritten is the service's image reference as the file writes it
+// (`postgres:${POSTGRES_TAG}`), so messages never show a half-interpolated
+// reference; the effective image when the file writes none.
+func (s Service) ImageAsWritten() string {
+	if rv, ok := s.Raw("image"); ok && rv.Interpolated {
+		return rv.Text
+	}
+	return s.Image
+}
+
+// OneShot reports whether the service is a job that runs to completion:
+// another service waits for it with `condition:
+// service_completed_successfully`, or it says `restart: "no"` on purpose.
+func (s Service) OneShot() bool {
+	if rv, ok := s.Raw("restart"); ok && !rv.Interpolated && strings.Trim(rv.Text, `"'`) == "no" {
+		return true
+	}
+	for _, other := range s.p.Project.Services {
+		if dep, ok := other.DependsOn[s.Name]; ok && dep.Condition == types.ServiceConditionCompletedSuccessfully {
+			return true
+		}
+	}
+	return false
+}
+
+// BuildBase returns the image the service's Dockerfile starts FROM (its
+// first FROM, with ARG defaults before it substituted), or "" when the
+// service does not build from a readable local Dockerfile.
+func (s Service) BuildBase() string {
+	b, ok := s.BuildSpec()
+	if !ok || b.RemoteContext || b.Dockerfile == "" {
+		return ""
+	}
+	p := s.p
+	p.baseMu.Lock()
+	defer p.baseMu.Unlock()
+	if p.baseFrom == nil {
+		p.baseFrom = map[string]string{}
+	}
+	if v, ok := p.baseFrom[b.Dockerfile]; ok {
+		return v
+	}
+	v := firstFrom(b.Dockerfile)
+	p.baseFrom[b.Dockerfile] = v
+	return v
+}
+
+// firstFrom reads a Dockerfile's first FROM image, substituting the
+// defaults of ARGs declared before it. It reads at most 64 KiB.
+func firstFrom(path string) string {
+	data, err := readBounded(path, 1<<20)
+	if err != nil {
+		return ""
+	}
+	if len(data) > 64<<10 {
+		data = data[:64<<10]
+	}
+	args := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		switch strings.ToUpper(f[0]) {
+		case "ARG":
+			for _, a := range f[1:] {
+				if k, v, ok := strings.Cut(a, "="); ok {
+					args[k] = strings.Trim(v, `"'`)
+				}
+			}
+		case "FROM":
+			img := ""
+			for _, w := range f[1:] {
+				if !strings.HasPrefix(w, "--") {
+					img = w
+					break
+				}
+			}
+			out, _ := substituteSimple(img, args)
+			return out
+		}
+	}
+	return ""
+}
+
+// substituteSimple expands $NAME and ${NAME} (and ${NAME:-x}) from args.
+func substituteSimple(s string, args map[string]string) (string, bool) {
+	var b strings.Builder
+	ok := true
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' || i+1 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		j := i + 1
+		braced := s[j] == '{'
+		if braced {
+			j++
+		}
+		k := j
+		for k < len(s) && (s[k] == '_' || s[k] >= 'a' && s[k] <= 'z' || s[k] >= 'A' && s[k] <= 'Z' || s[k] >= '0' && s[k] <= '9') {
+			k++
+		}
+		name := s[j:k]
+		def := ""
+		if braced {
+			end := strings.IndexByte(s[k:], '}')
+			if end < 0 {
+				b.WriteString(s[i:])
+				return b.String(), false
+			}
+			if rest := s[k : k+end]; strings.HasPrefix(rest, ":-") || strings.HasPrefix(rest, "-") {
+				def = strings.TrimPrefix(strings.TrimPrefix(rest, ":"), "-")
+			}
+			k += end + 1
+		}
+		v, found := args[name]
+		if !found || v == "" {
+			v = def
+		}
+		if v == "" {
+			ok = false
+		}
+		b.WriteString(v)
+		i = k - 1
+	}
+	return b.String(), ok
+}
+
+// PortPositions locates, in every merged file that writes it, the `ports:`
+// entry that publishes pc (matched on target and published port after
+// interpolation), in merge order.
+func (s Service) PortPositions(pc types.ServicePortConfig) []Position {
+	target := strconv.FormatUint(uint64(pc.Target), 10)
+	var out []Position
+	for _, l := range s.p.layers {
+		if l.root == nil {
+			continue
+		}
+		h, d := descend(l.file, l.root, []string{"services", s.Name, "ports"})
+		if d != 3 {
+			continue
+		}
+		seq := resolve(h.val)
+		if seq == nil || seq.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range seq.Content {
+			it := resolve(item)
+			if it == nil {
+				continue
+			}
+			var t, pub string
+			proto := "tcp"
+			switch it.Kind {
+			case yaml.ScalarNode:
+				v := s.p.interpolated(it.Value)
+				if i := strings.IndexByte(v, '/'); i >= 0 {
+					v, proto = v[:i], strings.ToLower(v[i+1:])
+				}
+				parts := strings.Split(v, ":")
+				t = parts[len(parts)-1]
+				if len(parts) >= 2 {
+					pub = parts[len(parts)-2]
+				}
+			case yaml.MappingNode:
+				if _, v := mapGet(it, "target"); resolve(v) != nil {
+					t = s.p.interpolated(resolve(v).Value)
+				}
+				if _, v := mapGet(it, "published"); resolve(v) != nil {
+					pub = s.p.interpolated(resolve(v).Value)
+				}
+				if _, v := mapGet(it, "protocol"); resolve(v) != nil {
+					proto = strings.ToLower(resolve(v).Value)
+				}
+			}
+			want := strings.ToLower(pc.Protocol)
+			if want == "" {
+				want = "tcp"
+			}
+			if proto == want && portIn(target, t) && (pub == pc.Published || pc.Published != "" && portIn(pc.Published, pub)) {
+				out = append(out, Position{File: l.file, Line: item.Line, Column: item.Column})
+			}
+		}
+	}
+	return out
+}
+
+// portIn reports whether port p is spec (a number or a range a-b).
+func portIn(p, spec string) bool {
+	spec = strings.TrimSpace(strings.Trim(spec, `"'`))
+	if p == spec {
+		return true
+	}
+	lo, hi, ok := strings.Cut(spec, "-")
+	if !ok {
+		return false
+	}
+	n, err1 := strconv.Atoi(p)
+	a, err2 := strconv.Atoi(lo)
+	b, err3 := strconv.Atoi(hi)
+	return err1 == nil && err2 == nil && err3 == nil && n >= a && n <= b
+}
+
+// interpolated substitutes a raw value as the loader does (unset variables
+// become "").
+func (p *Project) interpolated(text string) string {
+	if !hasReference(text) {
+		return text
+	}
+	ip := newInterpolator(p.env)
+	v, err := ip.substitute(text, ip.lookup)
+	if err != nil {
+		return text
+	}
+	return v
 }

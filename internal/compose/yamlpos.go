@@ -591,12 +591,31 @@ func (p *Project) RawEnv(service string) map[string]RawValue {
 	return out
 }
 
+// EnvEntry is one environment entry as one file writes it.
+type EnvEntry struct {
+	Key string
+	RawValue
+}
+
+// RawEnvEntries returns every environment entry of a service in every file
+// that writes one (extended base first, then merge order), also those a
+// later file overrides: each file that hardcodes a secret ships it.
+func (p *Project) RawEnvEntries(service string) []EnvEntry {
+	var out []EnvEntry
+	p.rawEnvEach(func(k string, rv RawValue) { out = append(out, EnvEntry{k, rv}) }, p.layers, service, 0)
+	return out
+}
+
 func (p *Project) rawEnvInto(out map[string]RawValue, layers []*layer, service string, depth int) {
+	p.rawEnvEach(func(k string, rv RawValue) { out[k] = rv }, layers, service, depth)
+}
+
+func (p *Project) rawEnvEach(put func(string, RawValue), layers []*layer, service string, depth int) {
 	if depth > 8 {
 		return
 	}
 	if base, baseLayers := p.extendsBase(layers, service); base != "" {
-		p.rawEnvInto(out, baseLayers, base, depth+1)
+		p.rawEnvEach(put, baseLayers, base, depth+1)
 	}
 	for _, l := range layers {
 		if l.root == nil {
@@ -616,10 +635,10 @@ func (p *Project) rawEnvInto(out map[string]RawValue, layers []*layer, service s
 				k, v := kv[0], resolve(kv[1])
 				if v == nil || v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
 					// `KEY:` takes its value from the host environment.
-					out[k.Value] = RawValue{Interpolated: true, File: l.file, Line: k.Line, Column: k.Column}
+					put(k.Value, RawValue{Interpolated: true, File: l.file, Line: k.Line, Column: k.Column})
 					continue
 				}
-				out[k.Value] = rawScalar(l.file, v)
+				put(k.Value, rawScalar(l.file, v))
 			}
 		case yaml.SequenceNode:
 			for _, item := range env.Content {
@@ -630,7 +649,7 @@ func (p *Project) rawEnvInto(out map[string]RawValue, layers []*layer, service s
 				key, val, hasValue := strings.Cut(it.Value, "=")
 				rv := RawValue{Text: val, File: l.file, Line: it.Line, Column: it.Column}
 				rv.Interpolated = !hasValue || hasReference(val)
-				out[key] = rv
+				put(key, rv)
 			}
 		}
 	}

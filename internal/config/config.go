@@ -42,6 +42,8 @@ type Config struct {
 	// Compose names the files that form one project each, relative to the
 	// scanned directory: [[compose.yml, compose.deploy.yml]].
 	Compose [][]string `yaml:"compose"`
+	// Signatures is the image integrity policy.
+	Signatures Signatures `yaml:"signatures"`
 	// Vulnerabilities holds ignores by vulnerability ID.
 	Vulnerabilities Vulnerabilities `yaml:"vulnerabilities"`
 
@@ -140,6 +142,9 @@ func Parse(name string, b []byte) (*Config, error) {
 			return nil, fmt.Errorf("%s: compose set %d is empty", name, i+1)
 		}
 	}
+	if err := c.Signatures.validate(name); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -233,6 +238,36 @@ func Find(dir string) (string, bool) {
 	}
 }
 
+// ResolveIDs rewrites the rule IDs that disable: and ignore: name to
+// hardhull's, through resolve, so that they accept what inline comments do
+// (hadolint DL3007, Trivy AVD-DS-0002, Checkov CKV_DOCKER_2, a KICS query
+// ID). An ID nothing claims is an error naming the file.
+func (c *Config) ResolveIDs(resolve func(id string) []string) error {
+	var bad []string
+	fix := func(ids []string) []string {
+		var out []string
+		for _, id := range ids {
+			got := resolve(id)
+			if len(got) == 0 {
+				bad = append(bad, id)
+				continue
+			}
+			out = append(out, got...)
+		}
+		return out
+	}
+	c.Disable = fix(c.Disable)
+	for i := range c.Ignore {
+		if len(c.Ignore[i].Rules) > 0 {
+			c.Ignore[i].Rules = fix(c.Ignore[i].Rules)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%s: unknown rule %q (see `hardhull rules`; hadolint, Trivy, Checkov and KICS IDs that a rule claims work too)", c.name(), bad[0])
+	}
+	return nil
+}
+
 // RuleIDs lists every rule ID the config names, for validation by callers
 // that know the catalogue.
 func (c *Config) RuleIDs() []string {
@@ -255,6 +290,33 @@ func (c *Config) disabled(id string) bool {
 		}
 	}
 	return false
+}
+
+func (c *Config) name() string {
+	if c.path == "" {
+		return FileName
+	}
+	return filepath.Base(c.path)
+}
+
+// ignoreReason is the reason of the first ignore entry covering id at p.
+func (c *Config) ignoreReason(id, p string) string {
+	for _, ig := range c.Ignore {
+		if !GlobMatch(ig.Path, p) {
+			continue
+		}
+		match := len(ig.Rules) == 0
+		for _, r := range ig.Rules {
+			match = match || strings.EqualFold(r, id)
+		}
+		if match {
+			if ig.Reason != "" {
+				return ig.Reason
+			}
+			return fmt.Sprintf("ignored for %s in %s", ig.Path, c.name())
+		}
+	}
+	return "ignored in " + c.name()
 }
 
 func (c *Config) pathIgnored(id, p string) bool {

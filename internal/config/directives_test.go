@@ -23,6 +23,10 @@ func TestInlineDirectiveForms(t *testing.T) {
 		{"#trivy:ignore:DS002:exp:2025-01-01", nil},
 		{"#checkov:skip=CKV_DOCKER_2:no health endpoint yet", []string{"checkov:CKV_DOCKER_2"}},
 		{"RUN echo trivy:ignore:DS002", nil},
+		{"# hardhull ignore=DF001 exp:2026-12-31 -- until the rebuild", []string{"DF001"}},
+		{"# hardhull ignore=DF001,DF004 exp:2026-06-01", []string{"DF001", "DF004"}},
+		{"# hardhull ignore=DF001 exp:2026-05-30 -- lapsed", nil},
+		{"# hardhull ignore=DF001 exp:tomorrow", nil},
 	} {
 		got := ix.lineIDs(tc.line)
 		if strings.Join(got, ",") != strings.Join(tc.want, ",") {

@@ -8,7 +8,8 @@ import (
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"fail-on: high\ndisable: [DF001]\nseverity: {DF004: info}\nignore:\n  - path: \"**/x\"\n    rules: [DF001]\n",
-		"foo: 1\n", "severity:\n  A: nope\n", "a: &a [*a]\n", "ignore:\n  - path: \"[\"\n", "- x\n",
+		"foo: 1\n", "severity:\n  A: nope\n", "a: &a [*a]\n",
+		"signatures:\n  images:\n    - match: ghcr.io/**\n      identities: [{issuer: a, subject-regex: '^x'}]\n      provenance: required\n", "ignore:\n  - path: \"[\"\n", "- x\n",
 	} {
 		f.Add([]byte(s))
 	}

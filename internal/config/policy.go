@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/secrets"
 	"github.com/hardhull/hardhull/internal/vuln"
 )
 
@@ -29,6 +30,9 @@ type Policy struct {
 	// Sources holds the content of inputs that are not files, by reported
 	// path (stdin is "-"), so their inline comments apply too.
 	Sources map[string][]byte
+	// Known tells hardhull rule IDs from typos: an ignore comment naming
+	// an unknown rule is a warning with its line (nil: not checked).
+	Known func(id string) bool
 }
 
 // Apply filters and re-grades findings in place and counts what it drops.
@@ -37,25 +41,38 @@ func (p *Policy) Apply(r *finding.Result) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	inline := &inlineIndex{root: p.Root, files: map[string]*fileIgnores{}, equiv: p.Equivalent, sources: p.Sources}
+	inline := &inlineIndex{root: p.Root, files: map[string]*fileIgnores{}, equiv: p.Equivalent, sources: p.Sources, known: p.Known}
 	kept := r.Findings[:0]
 	for _, f := range r.Findings {
 		id := f.Rule.ID
+		var sup *finding.Suppression
 		switch {
-		case cfg.disabled(id),
-			f.Location.Path != "" && cfg.pathIgnored(id, f.Location.Path),
-			f.Location.Path != "" && f.Location.Image == "" && inline.ignored(f),
-			p.Baseline[f.Fingerprint()],
-			cfg.vulnIgnored(f):
-			r.Suppressed++
-			continue
+		case cfg.disabled(id):
+			sup = &finding.Suppression{Justification: "rule disabled in " + cfg.name()}
+		case f.Location.Path != "" && cfg.pathIgnored(id, f.Location.Path):
+			sup = &finding.Suppression{Justification: cfg.ignoreReason(id, f.Location.Path)}
+		case p.Baseline[f.Fingerprint()]:
+			sup = &finding.Suppression{Justification: "accepted in the baseline"}
+		case cfg.vulnIgnored(f):
+			sup = &finding.Suppression{Justification: "vulnerability ignored in " + cfg.name()}
+		case f.Location.Path != "" && f.Location.Image == "":
+			if ok, why := inline.ignored(f); ok {
+				sup = &finding.Suppression{InSource: true, Justification: why}
+			}
 		}
 		if s, ok := cfg.Severity[strings.ToUpper(id)]; ok {
 			f.Severity = s
 		}
+		if sup != nil {
+			sup.Finding = f
+			r.Silenced = append(r.Silenced, *sup)
+			r.Suppressed++
+			continue
+		}
 		kept = append(kept, f)
 	}
 	r.Findings = kept
+	r.Warnings = append(r.Warnings, inline.warnings...)
 }
 
 // ExitCode is decided here and only here: 2 for input errors, 1 when a
@@ -143,13 +160,14 @@ func WriteBaseline(p string, fs []finding.Finding) error {
 // Inline comments:
 //
 //	# hardhull ignore=DF001,DF004 -- reason     (next instruction / key)
+//	# hardhull ignore=DF001 exp:2027-03-01 -- reason   (until that day)
 //	# hardhull ignore-file=DF004                (whole file)
 //	# hadolint ignore=DL3007                    (migrated)
 //	# hadolint global ignore=DL3007
 //	#trivy:ignore:DS-0001
 var (
-	reHardhull     = regexp.MustCompile(`#\s*hardhull\s+ignore=([A-Za-z0-9_,\- ]+?)(?:\s+--.*)?$`)
-	reHardhullFile = regexp.MustCompile(`#\s*hardhull\s+ignore-file=([A-Za-z0-9_,\- ]+?)(?:\s+--.*)?$`)
+	reHardhull     = regexp.MustCompile(`#\s*hardhull\s+ignore=([A-Za-z0-9_,\- ]+?)(?:\s+exp:(\S*))?(?:\s+--.*)?$`)
+	reHardhullFile = regexp.MustCompile(`#\s*hardhull\s+ignore-file=([A-Za-z0-9_,\- ]+?)(?:\s+exp:(\S*))?(?:\s+--.*)?$`)
 	reHadolint     = regexp.MustCompile(`#\s*hadolint\s+ignore=([A-Za-z0-9_, ]+)`)
 	reHadolintAll  = regexp.MustCompile(`#\s*hadolint\s+global\s+ignore=([A-Za-z0-9_, ]+)`)
 	// Trivy allows several directives on a line and an expiry date:
@@ -168,10 +186,12 @@ type fileIgnores struct {
 }
 
 type inlineIndex struct {
-	root    string
-	files   map[string]*fileIgnores
-	equiv   func(tool, id string) []string
-	sources map[string][]byte
+	root     string
+	files    map[string]*fileIgnores
+	equiv    func(tool, id string) []string
+	sources  map[string][]byte
+	known    func(id string) bool
+	warnings []finding.InputError
 }
 
 func (ix *inlineIndex) load(p string) *fileIgnores {
@@ -202,6 +222,7 @@ func (ix *inlineIndex) load(p string) *fileIgnores {
 	for sc.Scan() {
 		line := sc.Text()
 		fi.lines = append(fi.lines, line)
+		ix.check(p, len(fi.lines), line)
 		for _, id := range ix.ids(line, reHardhullFile, "") {
 			fi.fileWide[id] = true
 		}
@@ -212,11 +233,55 @@ func (ix *inlineIndex) load(p string) *fileIgnores {
 	return fi
 }
 
+// check warns about a hardhull ignore comment that names an unknown rule,
+// has a malformed expiry, or has expired.
+func (ix *inlineIndex) check(path string, n int, line string) {
+	for _, re := range []*regexp.Regexp{reHardhull, reHardhullFile} {
+		m := re.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		warn := func(format string, a ...any) {
+			ix.warnings = append(ix.warnings, finding.InputError{Path: path, Line: n, Message: fmt.Sprintf(format, a...)})
+		}
+		if ix.known != nil {
+			for _, id := range splitIDs(m[1]) {
+				if !ix.known(id) {
+					warn("ignore comment names unknown rule %q (see `hardhull rules`)", id)
+				}
+			}
+		}
+		if m[2] != "" {
+			if exp, err := time.Parse("2006-01-02", m[2]); err != nil {
+				warn("ignore comment expiry %q is not a date (exp:YYYY-MM-DD); the ignore does not apply", m[2])
+			} else if expired(exp) {
+				warn("ignore of %s expired on %s; the finding is reported again", strings.Join(splitIDs(m[1]), ","), m[2])
+			}
+		}
+	}
+}
+
+func splitIDs(s string) []string {
+	var out []string
+	for _, id := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		out = append(out, strings.ToUpper(id))
+	}
+	return out
+}
+
+// expired: an ignore holds through its expiry day.
+func expired(exp time.Time) bool { return now().After(exp.Add(24 * time.Hour)) }
+
 // ids extracts hardhull rule IDs from a comment, translating other tools'.
 func (ix *inlineIndex) ids(line string, re *regexp.Regexp, tool string) []string {
 	m := re.FindStringSubmatch(line)
 	if m == nil {
 		return nil
+	}
+	if len(m) > 2 && m[2] != "" {
+		if exp, err := time.Parse("2006-01-02", m[2]); err != nil || expired(exp) {
+			return nil
+		}
 	}
 	var out []string
 	for _, id := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -238,7 +303,7 @@ func (ix *inlineIndex) lineIDs(line string) []string {
 	if strings.Contains(line, "#") {
 		for _, m := range reTrivy.FindAllStringSubmatch(line, -1) {
 			if m[2] != "" {
-				if exp, err := time.Parse("2006-01-02", m[2]); err == nil && now().After(exp.Add(24*time.Hour)) {
+				if exp, err := time.Parse("2006-01-02", m[2]); err == nil && expired(exp) {
 					continue // expired: Trivy reports the finding again
 				}
 			}
@@ -255,15 +320,17 @@ func (ix *inlineIndex) lineIDs(line string) []string {
 	return out
 }
 
-func (ix *inlineIndex) ignored(f finding.Finding) bool {
+// ignored reports whether an ignore comment covers the finding, and the
+// justification: the reason after "--", or else the comment itself.
+func (ix *inlineIndex) ignored(f finding.Finding) (bool, string) {
 	fi := ix.load(f.Location.Path)
 	id := f.Rule.ID
 	if fi.fileWide[id] {
-		return true
+		return true, "ignored for the whole file by a comment in it"
 	}
 	l := f.Location.Line
 	if l <= 0 || l > len(fi.lines) {
-		return false
+		return false, ""
 	}
 	has := func(s string) bool {
 		for _, x := range ix.lineIDs(s) {
@@ -275,7 +342,7 @@ func (ix *inlineIndex) ignored(f finding.Finding) bool {
 	}
 	// A trailing comment on the line itself (compose keys).
 	if i := strings.Index(fi.lines[l-1], "#"); i >= 0 && has(fi.lines[l-1][i:]) {
-		return true
+		return true, justification(fi.lines[l-1][i:])
 	}
 	// The comment block directly above.
 	for i := l - 2; i >= 0; i-- {
@@ -284,10 +351,23 @@ func (ix *inlineIndex) ignored(f finding.Finding) bool {
 			break
 		}
 		if has(t) {
-			return true
+			return true, justification(t)
 		}
 	}
-	return false
+	return false, ""
+}
+
+func justification(comment string) string {
+	why := strings.TrimSpace(comment)
+	if _, after, ok := strings.Cut(comment, " -- "); ok && strings.TrimSpace(after) != "" {
+		why = strings.TrimSpace(after)
+	}
+	// The comment is reported (SARIF suppressions): a secret pasted into
+	// it must not leave with it.
+	if ms, err := secrets.ScanText(why); err != nil || len(ms) > 0 {
+		return "ignore comment (withheld: it holds a secret)"
+	}
+	return why
 }
 
 // vulnIgnored reports whether an unexpired vulnerabilities.ignore entry

@@ -75,6 +75,7 @@ FROM python:3.12
 RUN apt-get update && apt-get install -y curl
 ADD app.py /app/
 CMD python app.py
+RUN apt-get install -y wget
 `
 
 const ignoredCompose = `services:
@@ -105,7 +106,7 @@ func TestInlineIgnores(t *testing.T) {
 		"DC003@compose.yaml:6", // trailing comment on the key line
 	}
 	kept := []string{
-		"DF014@Dockerfile:5",   // the ignore on line 10 is for line 11 only
+		"DF014@Dockerfile:14",  // the ignore on line 10 is for line 11 only (the build stage's line 5 ships nothing, so no apt rule judges it)
 		"DF012@Dockerfile:12",  // no comment
 		"DF017@Dockerfile:13",  // no comment
 		"DC013@compose.yaml:7", // network_mode: host, no comment
@@ -358,5 +359,17 @@ func TestBaselineFile(t *testing.T) {
 	}
 	if _, err := ReadBaseline(p + ".missing"); err == nil {
 		t.Error("missing baseline read without error")
+	}
+}
+
+func TestJustification(t *testing.T) {
+	for _, tt := range []struct{ comment, want string }{
+		{"# hardhull ignore=DF001 -- runs as root by design", "runs as root by design"},
+		{"# hadolint ignore=DL3007", "# hadolint ignore=DL3007"},
+		{"# hardhull ignore=DF009 -- token ghp_" + "8fJ2kLm9QwErTyUiOpAsDfGhJkLzXcVbNm12", "ignore comment (withheld: it holds a secret)"},
+	} {
+		if got := justification(tt.comment); got != tt.want {
+			t.Errorf("justification(%q) = %q, want %q", tt.comment, got, tt.want)
+		}
 	}
 }

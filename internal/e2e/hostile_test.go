@@ -54,6 +54,9 @@ func hostileCases() []hostileCase {
 		{"50 MB single-line Dockerfile", map[string][]byte{"Dockerfile": big}, []string{"Dockerfile", "larger than"}},
 		{"binary garbage named Dockerfile", map[string][]byte{"Dockerfile": garbage(64 << 10)}, []string{"Dockerfile:"}},
 		{"invalid UTF-8 compose", map[string][]byte{"compose.yaml": []byte("services:\n  app:\n    image: alpine:3.20\n    environment:\n      A: \"\xff\xfe bad\"\n")}, []string{"compose.yaml:5:", "UTF-8"}},
+		{"mistyped daemon.json", map[string][]byte{"etc/docker/daemon.json": []byte("{\n  \"icc\": false,\n  \"live-restore\": \"yes\"\n}\n")}, []string{"etc/docker/daemon.json:3:", "want a bool"}},
+		{"deeply nested daemon.json", map[string][]byte{"etc/docker/daemon.json": []byte("{\"log-opts\": " + strings.Repeat("[", 100000) + "}")}, []string{"etc/docker/daemon.json:1:", "invalid JSON"}},
+		{"2 MB daemon.json", map[string][]byte{"etc/docker/daemon.json": append([]byte("{\"x\": \""), bytes.Repeat([]byte("a"), 2<<20)...)}, []string{"etc/docker/daemon.json", "larger than"}},
 		{"long line Dockerfile under the size limit", map[string][]byte{"Dockerfile": append([]byte("FROM alpine\n\nRUN "), bytes.Repeat([]byte("B "), 1<<20)...)}, []string{"Dockerfile:3:", "limited to"}},
 	}
 }
@@ -182,7 +185,15 @@ func binary(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
+	// No developer's vulnerability database may change what the tests see:
+	// point at one that does not exist (tests that need one make their own).
+	noDB, err := os.MkdirTemp("", "hardhull-e2e-nodb")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("HARDHULL_DB", filepath.Join(noDB, "none.bolt"))
 	code := m.Run()
+	os.RemoveAll(noDB)
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}

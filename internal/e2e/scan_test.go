@@ -124,7 +124,7 @@ func sourceDecides(key string) bool {
 		return true
 	}
 	for _, r := range rules.All() {
-		if r.Kind == finding.KindImage || r.Kind == finding.KindContainer || r.Kind == finding.KindDeps {
+		if r.Kind == finding.KindImage || r.Kind == finding.KindContainer || r.Kind == finding.KindDeps || r.Kind == finding.KindEngine || r.Kind == finding.KindIntegrity {
 			continue
 		}
 		for _, c := range r.Checklist {
@@ -160,7 +160,7 @@ func TestHardenedExample(t *testing.T) {
 	if code != 0 {
 		t.Errorf("checklist: exit %d", code)
 	}
-	for _, key := range []string{"runtime.non-root", "runtime.read-only", "runtime.capabilities", "secrets.injected", "secrets.no-env-files"} {
+	for _, key := range []string{"runtime.non-root", "runtime.read-only", "runtime.capabilities", "secrets.injected", "secrets.no-env-files", "compliance.logging"} {
 		if line := checklistLine(out, finding.ChecklistItem(key).Text); !strings.HasPrefix(line, "- [x]") {
 			t.Errorf("hardened %s: %q, want PASS", key, line)
 		}
@@ -369,8 +369,17 @@ func TestRulesJSON(t *testing.T) {
 				t.Errorf("%s: %s = %s, want an array", id, k, r[k])
 			}
 		}
-		if len(checklist) == 0 {
-			t.Errorf("%s maps to no checklist item", id)
+		var why map[string]string
+		if err := json.Unmarshal(r["checklist_why"], &why); err != nil {
+			t.Errorf("%s: checklist_why = %s, want an object", id, r["checklist_why"])
+		}
+		if len(checklist) == 0 && why[""] == "" {
+			t.Errorf("%s maps to no checklist item and says not why", id)
+		}
+		for _, c := range checklist {
+			if why[c] == "" {
+				t.Errorf("%s: no reason for checklist item %s", id, c)
+			}
 		}
 		for _, c := range checklist {
 			if finding.ChecklistItem(c) == nil {

@@ -31,6 +31,8 @@ var Checklist = []Item{
 	{"secrets.injected", "Secrets", "Using environment variables or Docker secrets", ""},
 	{"secrets.not-exposed", "Secrets", "Secrets not logged or exposed in errors", ""},
 	{"secrets.no-env-files", "Secrets", ".env files not in image", ""},
+	// From the seed's Compliance Considerations (OWASP Docker Security, 7).
+	{"compliance.logging", "Compliance", "Enable logging and monitoring", ""},
 }
 
 // ChecklistItem returns the item with the key, or nil.

@@ -63,12 +63,20 @@ type Location struct {
 	Container string `json:"container,omitempty"`
 	ID        string `json:"id,omitempty"`
 	Field     string `json:"field,omitempty"`
+	// Engine is the address of a Docker engine judged through its API
+	// (unix:///var/run/docker.sock); Field then names the API field.
+	Engine string `json:"engine,omitempty"`
 }
 
 // String renders the location the way text output shows it:
 // file:line:col, image@layer:/path, or container.Field.
 func (l Location) String() string {
 	switch {
+	case l.Engine != "":
+		if l.Field != "" {
+			return "engine " + l.Engine + " " + l.Field
+		}
+		return "engine " + l.Engine
 	case l.Container != "":
 		if l.Field != "" {
 			return l.Container + "." + l.Field
@@ -143,6 +151,10 @@ const (
 	KindImage      Kind = "image"
 	KindContainer  Kind = "container"
 	KindCI         Kind = "ci" // a CI pipeline file (GitHub Actions, GitLab CI)
+	// KindEngine is a Docker engine's configuration: what its API reports
+	// (/info, /version, /networks, /plugins) or a daemon.json file.
+	KindEngine    Kind = "engine"
+	KindIntegrity Kind = "integrity" // an image's signatures and provenance
 )
 
 // Example is one input that a rule must (Bad) or must not (Good) flag.
@@ -166,8 +178,11 @@ type Rule struct {
 	Severity  Severity
 	Kind      Kind
 	Checklist []string // keys of the seed's Security Checklist
-	CIS       []string
-	OWASP     []string
+	// ChecklistWhy says, per checklist key, why this rule's findings bear
+	// on that item; the key "" says why a rule feeds no item at all.
+	ChecklistWhy map[string]string
+	CIS          []string // ids of CIS Docker Benchmark v1.6.0 (finding.CIS)
+	OWASP        []string // ids of the OWASP Docker Top 10 (finding.OWASP)
 	// Equivalents names IDs of other tools with the same semantics:
 	// "hadolint", "trivy", "checkov", "kics", "dockle".
 	Equivalents map[string][]string
@@ -195,5 +210,9 @@ func (f *Finding) Fingerprint() string {
 	}
 	l := f.Location
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s", id, l.Path, l.Image, l.Container, l.Field, key)
+	if l.Engine != "" {
+		// Only when set, so fingerprints of other locations stay as they were.
+		fmt.Fprintf(h, "\x00%s", l.Engine)
+	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }

@@ -27,12 +27,18 @@ type Result struct {
 	Target   string       `json:"-"`
 	Findings []Finding    `json:"-"`
 	Errors   []InputError `json:"-"`
+	// Warnings are problems that do not stop the audit (an ignore comment
+	// naming an unknown rule): shown on stderr, never in the exit code.
+	Warnings []InputError `json:"-"`
 	Evidence []Evidence   `json:"-"`
 	// Kinds counts artifacts examined per kind; the checklist view marks
 	// items whose kinds were absent as not applicable.
 	Kinds map[Kind]int `json:"-"`
 	// Suppressed counts findings removed by policy (ignores, baseline).
 	Suppressed int `json:"-"`
+	// Silenced holds those findings with why, for formats that report
+	// suppressions (SARIF) instead of dropping them.
+	Silenced []Suppression `json:"-"`
 	// Hidden counts findings left out of the report by --severity; they
 	// still count for the exit code.
 	Hidden int `json:"-"`
@@ -45,4 +51,37 @@ type Result struct {
 	// SBOM is the inventory the SBOM formats write (*sbom.Input); nil
 	// for commands without one.
 	SBOM any `json:"-"`
+}
+
+// Add folds another command's result into r (the engine's next to its
+// containers): findings, errors and evidence append, kinds and facts add.
+func (r *Result) Add(o *Result) {
+	if o == nil {
+		return
+	}
+	r.Findings = append(r.Findings, o.Findings...)
+	r.Errors = append(r.Errors, o.Errors...)
+	r.Evidence = append(r.Evidence, o.Evidence...)
+	r.Suppressed += o.Suppressed
+	if len(o.Kinds) > 0 && r.Kinds == nil {
+		r.Kinds = map[Kind]int{}
+	}
+	for k, n := range o.Kinds {
+		r.Kinds[k] += n
+	}
+	if len(o.Facts) > 0 && r.Facts == nil {
+		r.Facts = map[string]any{}
+	}
+	for k, v := range o.Facts {
+		r.Facts[k] = v
+	}
+}
+
+// Suppression is a finding policy removed, and why.
+type Suppression struct {
+	Finding Finding
+	// InSource is true for an ignore comment in the file itself; false for
+	// the config file or a baseline.
+	InSource      bool
+	Justification string
 }

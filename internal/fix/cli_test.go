@@ -21,7 +21,7 @@ func write(t *testing.T, dir, name, content string) {
 // nothing is left, 2 on usage and input errors.
 func TestCLIExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "compose.yaml", "services:\n  api:\n    image: example/api:1.0\n    user: \"1000\"\n    restart: always\n")
+	write(t, dir, "compose.yaml", "services:\n  api:\n    image: example/api:1.0\n    user: \"1000\"\n")
 	run := func(args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
 		code := cli.Execute(append([]string{"fix"}, args...), strings.NewReader(""), &out, &errb)

@@ -220,6 +220,16 @@ func applyPolicy(res *finding.Result, opts Options, root string) error {
 		if cfg, err = config.Load(cfgPath); err != nil {
 			return fmt.Errorf("config %s: %w", cfgPath, err)
 		}
+		if err := cfg.ResolveIDs(func(id string) []string {
+			_, rs := rules.Resolve(id)
+			var out []string
+			for _, r := range rs {
+				out = append(out, r.ID)
+			}
+			return out
+		}); err != nil {
+			return err
+		}
 	}
 	dir := opts.Path
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {

@@ -2,7 +2,6 @@ package fix
 
 import (
 	"path/filepath"
-	"strings"
 
 	"github.com/hardhull/hardhull/internal/compose"
 	"github.com/hardhull/hardhull/internal/scan"
@@ -52,52 +51,16 @@ func (p *planner) buildLinks() *links {
 	return l
 }
 
-// composeSets groups compose files: a directory's default file with its
-// override, every other file alone.
+// composeSets groups compose files with compose.Group, the grouping scan
+// uses: a folder's default files, with the overlays merged onto them.
 func composeSets(root string, files []string) [][]string {
-	byDir := map[string][]string{}
-	var dirs []string
-	for _, f := range files {
-		d := filepath.Dir(f)
-		if _, ok := byDir[d]; !ok {
-			dirs = append(dirs, d)
-		}
-		byDir[d] = append(byDir[d], filepath.Join(root, filepath.FromSlash(f)))
-	}
 	var out [][]string
-	for _, d := range dirs {
-		var base string
-		var rest []string
-		for _, f := range byDir[d] {
-			low := strings.ToLower(filepath.Base(f))
-			switch low {
-			case "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml":
-				if base == "" {
-					base = f
-					continue
-				}
-			}
-			rest = append(rest, f)
+	for _, set := range compose.Group(root, files) {
+		fs := make([]string, len(set.Files))
+		for i, f := range set.Files {
+			fs[i] = filepath.Join(root, filepath.FromSlash(f))
 		}
-		if base != "" {
-			set := []string{base}
-			ext := filepath.Ext(base)
-			stem := strings.TrimSuffix(strings.ToLower(filepath.Base(base)), ext)
-			var others []string
-			for _, r := range rest {
-				low := strings.ToLower(filepath.Base(r))
-				if low == stem+".override.yaml" || low == stem+".override.yml" {
-					set = append(set, r)
-				} else {
-					others = append(others, r)
-				}
-			}
-			out = append(out, set)
-			rest = others
-		}
-		for _, r := range rest {
-			out = append(out, []string{r})
-		}
+		out = append(out, fs)
 	}
 	return out
 }

@@ -6,11 +6,13 @@ import (
 	"testing"
 
 	"github.com/sirupsen/logrus"
+
+	"github.com/hardhull/hardhull/internal/testengine"
 )
 
 func TestMain(m *testing.M) {
 	// compose-go logs deprecation warnings through logrus; scan reports
 	// what matters.
 	logrus.SetOutput(io.Discard)
-	os.Exit(m.Run())
+	os.Exit(testengine.Main(m, "fix --pin-from docker:"))
 }

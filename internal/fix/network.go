@@ -146,7 +146,9 @@ func (c *cdoc) clientsOf(db string) []string {
 	hostRe := regexp.MustCompile(`(^|[@/=:,\s])` + regexp.QuoteMeta(db) + `($|[:/\s,;])`)
 	var out []string
 	for _, s := range c.proj.Services() {
-		if s.Name == db {
+		if s.Name == db || s.Fragment() {
+			// A fragment no base completes (a misspelt overlay service)
+			// never runs, so it is nobody's client.
 			continue
 		}
 		uses := false

@@ -61,6 +61,19 @@ func Open(ctx context.Context, ref string, opts Options) (Source, error) {
 	return openRemote(ctx, ref, o)
 }
 
+// IsRegistryRef reports whether Open would read ref from a registry.
+func IsRegistryRef(ref string) bool {
+	for _, p := range []string{PrefixOCIArchive, PrefixOCILayout, PrefixDocker, PrefixDockerArchive} {
+		if strings.HasPrefix(ref, p) {
+			return false
+		}
+	}
+	if _, err := os.Stat(ref); err == nil {
+		return false
+	}
+	return !looksLikePath(ref)
+}
+
 // looksLikePath keeps "./app.tar" with a typo from becoming a registry pull.
 func looksLikePath(ref string) bool {
 	return strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, ".") ||

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hardhull/hardhull/internal/finding"
@@ -20,8 +21,8 @@ func TestAdvisoryFindingsWarn(t *testing.T) {
 		t.Fatal("item missing")
 		return ""
 	}
-	if m := mark(); m != Pass {
-		t.Errorf("no findings: %s", m)
+	if m := mark(); m != NA {
+		t.Errorf("no findings and no evidence: %s, want n/a (silence is not a pass)", m)
 	}
 	if m := mark(finding.Finding{Rule: digest, Severity: finding.Low}); m != Warn {
 		t.Errorf("advisory only: %s, want warn", m)
@@ -50,5 +51,39 @@ func TestUnknownEvidenceIsNotPass(t *testing.T) {
 	}
 	if m := mark(seen, unknown); m != Unknown {
 		t.Errorf("one service undecidable: %s, want unknown", m)
+	}
+	if m := mark(); m != NA {
+		t.Errorf("compose examined, nothing recorded: %s, want n/a", m)
+	}
+}
+
+// A finding outranks evidence: one service done right does not make the
+// item pass while another service violates it.
+func TestFindingOutranksEvidence(t *testing.T) {
+	ro := &finding.Rule{ID: "DC005", Kind: finding.KindCompose, Severity: finding.Medium, Checklist: []string{"runtime.read-only"}}
+	r := &finding.Result{
+		Findings: []finding.Finding{{Rule: ro, Severity: finding.Medium}},
+		Evidence: []finding.Evidence{{Checklist: "runtime.read-only", Message: "service api sets read_only: true"}},
+	}
+	for _, e := range ChecklistEntries(r, []*finding.Rule{ro}) {
+		if e.Key == "runtime.read-only" {
+			if e.Verdict != "FAIL" || len(e.Rules) != 1 || e.Rules[0] != "DC005" || len(e.Evidence) != 1 {
+				t.Errorf("got %+v, want FAIL by DC005 with the evidence listed", e)
+			}
+			return
+		}
+	}
+	t.Fatal("item missing")
+}
+
+func TestEvidenceTextRedacts(t *testing.T) {
+	for _, msg := range []string{
+		"service api connects to postgres://app:hunter2hunter2@db/app",
+		"service api sets API_TOKEN=ghp_R7mK2pQx9Lw4Zt8Vn3Bc6Hy1Jd5Fs0Ge7Ua2",
+	} {
+		got := EvidenceText(finding.Evidence{Message: msg})
+		if strings.Contains(got, "hunter2hunter2") || strings.Contains(got, "R7mK2pQx9Lw4Zt8Vn3Bc6Hy1Jd5Fs0Ge7") {
+			t.Errorf("evidence text leaks a secret: %s", got)
+		}
 	}
 }

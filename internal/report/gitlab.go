@@ -4,6 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
@@ -14,15 +17,28 @@ const rulesDocURL = "https://github.com/hardhull/hardhull/blob/main/docs/rules.m
 
 func ruleURL(r *finding.Rule) string { return rulesDocURL + strings.ToLower(r.ID) }
 
-// gitlabPath is the path GitLab links a finding to. Files keep the path
-// as reported (relative to the scanned directory, which is the repository
-// root when the CI template runs `hardhull scan .`); images and containers
-// have no file, so they are named as text output names them.
-func gitlabPath(l finding.Location) string {
-	if l.Image != "" || l.Container != "" {
-		return l.String()
+// gitlabPaths returns how GitLab should name a finding's place. GitLab
+// resolves paths against the repository root, where CI jobs start, so a
+// file path reported relative to a scanned directory (`hardhull scan app`)
+// is joined to that directory. Images and containers have no file: they
+// are named as text output names them.
+func gitlabPaths(target string) func(finding.Location) string {
+	base := ""
+	if target != "" && target != "." && !filepath.IsAbs(target) {
+		if st, err := os.Stat(target); err == nil && st.IsDir() {
+			base = filepath.ToSlash(filepath.Clean(target))
+		}
 	}
-	return strings.TrimPrefix(strings.ReplaceAll(l.Path, "\\", "/"), "./")
+	return func(l finding.Location) string {
+		if l.Image != "" || l.Container != "" {
+			return l.String()
+		}
+		p := strings.TrimPrefix(strings.ReplaceAll(l.Path, "\\", "/"), "./")
+		if base != "" && p != "" && !strings.HasPrefix(p, "/") {
+			p = path.Join(base, p)
+		}
+		return p
+	}
 }
 
 // uniqueIDs gives every finding an identifier that survives line shifts

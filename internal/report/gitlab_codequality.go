@@ -54,6 +54,7 @@ func codeQualitySeverity(s finding.Severity) string {
 
 func (g *GitLabCodeQuality) Report(w io.Writer, r *finding.Result) error {
 	ids := uniqueIDs(r.Findings)
+	gitlabPath := gitlabPaths(r.Target)
 	issues := []cqIssue{}
 	for i, f := range r.Findings {
 		line := f.Location.Line

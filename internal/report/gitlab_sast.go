@@ -136,6 +136,7 @@ func (g *GitLabSAST) Report(w io.Writer, r *finding.Result) error {
 		doc.Scan.Messages = append(doc.Scan.Messages, sastMessage{Level: "warn", Value: inputErrorText(e)})
 	}
 	ids := uniqueIDs(r.Findings)
+	gitlabPath := gitlabPaths(r.Target)
 	for i, f := range r.Findings {
 		v := sastVuln{
 			ID:          uuidOf(ids[i]),

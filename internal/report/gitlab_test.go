@@ -207,3 +207,31 @@ func TestGitLabCodeQuality(t *testing.T) {
 		t.Errorf("no issue carries the first finding's own fingerprint %s", own)
 	}
 }
+
+// GitLab resolves paths against the repository root, where the job runs:
+// a scanned directory's relative paths are joined to it.
+func TestGitLabPaths(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.MkdirAll(filepath.Join("svc", "api"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join("svc", "api", "Dockerfile"), []byte("FROM scratch\n"), 0o644)
+	img := finding.Location{Image: "app:1", Path: "/etc/shadow"}
+	for _, tt := range []struct {
+		target string
+		loc    finding.Location
+		want   string
+	}{
+		{"svc", finding.Location{Path: "api/Dockerfile"}, "svc/api/Dockerfile"},
+		{"./svc/", finding.Location{Path: "./api/Dockerfile"}, "svc/api/Dockerfile"},
+		{"svc/api/Dockerfile", finding.Location{Path: "svc/api/Dockerfile"}, "svc/api/Dockerfile"},
+		{".", finding.Location{Path: "svc/api/Dockerfile"}, "svc/api/Dockerfile"},
+		{"", finding.Location{Path: "svc/api/Dockerfile"}, "svc/api/Dockerfile"},
+		{"missing", finding.Location{Path: "Dockerfile"}, "Dockerfile"},
+		{"svc", img, img.String()},
+	} {
+		if got := gitlabPaths(tt.target)(tt.loc); got != tt.want {
+			t.Errorf("target %q, path %q: %q, want %q", tt.target, tt.loc.Path, got, tt.want)
+		}
+	}
+}

@@ -3,8 +3,8 @@ package report
 import (
 	"html/template"
 	"io"
-	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
 )
@@ -24,17 +24,17 @@ type htmlFinding struct {
 }
 
 type htmlItem struct {
-	Section, Text, Mark, Rules, Note string
-	Evidence                         []string
+	Section, Text, Mark, Class, Rules, Note string
+	Evidence                                []string
 }
 
 type htmlPage struct {
-	Command, Target, Version, Summary string
-	Counts                            []htmlCount
-	Items                             []htmlItem
-	Groups                            []htmlGroup
-	Errors                            []string
-	Suppressed                        int
+	Command, Target, Version, Summary, CIS string
+	Counts                                 []htmlCount
+	Items                                  []htmlItem
+	Groups                                 []htmlGroup
+	Errors                                 []string
+	Suppressed                             int
 }
 
 type htmlCount struct {
@@ -67,9 +67,10 @@ code{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f4f6f9;
 <div class="sub">{{.Summary}}{{if .Suppressed}} ({{.Suppressed}} suppressed by policy){{end}}{{if .Version}} — hardhull {{.Version}}{{end}}</div>
 <div class="counts">{{range .Counts}}<span class="{{.Sev}}">{{.N}} {{.Sev}}</span>{{end}}</div>
 <h2>Security checklist</h2>
+<div class="sub">CIS ids refer to {{.CIS}}.</div>
 <table>
 <tr><th>Item</th><th>Mark</th><th>Rules</th></tr>
-{{range .Items}}<tr><td>{{.Text}} <span class="sub">({{.Section}})</span>{{range .Evidence}}<div class="ev">✓ {{.}}</div>{{end}}</td><td class="mark {{.Mark}}">{{.Mark}}</td><td>{{.Rules}}{{if .Note}}<div class="sub">{{.Note}}</div>{{end}}</td></tr>
+{{range .Items}}<tr><td>{{.Text}} <span class="sub">({{.Section}})</span>{{range .Evidence}}<div class="ev">✓ {{.}}</div>{{end}}</td><td class="mark {{.Class}}">{{.Mark}}</td><td>{{.Rules}}{{if .Note}}<div class="sub">{{.Note}}</div>{{end}}</td></tr>
 {{end}}</table>
 {{if .Errors}}<h2>Inputs that could not be read</h2>
 <ul>{{range .Errors}}<li><code>{{.}}</code></li>{{end}}</ul>
@@ -83,39 +84,15 @@ code{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f4f6f9;
 `))
 
 func (h *HTML) Report(w io.Writer, r *finding.Result) error {
-	page := htmlPage{Command: r.Command, Target: r.Target, Version: h.Version, Summary: summary(r.Findings), Suppressed: r.Suppressed}
+	page := htmlPage{Command: r.Command, Target: r.Target, Version: h.Version, Summary: summary(r.Findings), Suppressed: r.Suppressed, CIS: finding.CISVersion}
 	cs := counts(r.Findings)
 	for s := finding.Critical; s >= finding.Info; s-- {
 		if cs[s] > 0 {
 			page.Counts = append(page.Counts, htmlCount{s.String(), cs[s]})
 		}
 	}
-	judged := r
-	if r.Judged != nil {
-		cp := *r
-		cp.Findings = r.Judged
-		judged = &cp
-	}
-	for _, st := range Evaluate(judged, h.Catalogue) {
-		it := htmlItem{Section: st.Item.Section, Text: st.Item.Text, Mark: string(st.Mark)}
-		if it.Mark == string(NA) {
-			it.Mark = "na"
-		}
-		if len(st.Rules) > 0 {
-			sort.Strings(st.Rules)
-			for i, id := range st.Rules {
-				if i > 0 {
-					it.Rules += ", "
-				}
-				it.Rules += id
-			}
-		}
-		if st.Mark == Manual {
-			it.Note = st.Item.Manual
-		}
-		for _, e := range st.Evidence {
-			it.Evidence = append(it.Evidence, e.Location.String()+": "+e.Message)
-		}
+	for _, e := range ChecklistEntries(r, h.Catalogue) {
+		it := htmlItem{Section: e.Section, Text: e.Item, Mark: e.Verdict, Class: markClass(e.Verdict), Rules: strings.Join(e.Rules, ", "), Note: e.Note, Evidence: e.Evidence}
 		page.Items = append(page.Items, it)
 	}
 	for _, e := range r.Errors {
@@ -130,6 +107,14 @@ func (h *HTML) Report(w io.Writer, r *finding.Result) error {
 		page.Groups = append(page.Groups, g)
 	}
 	return htmlTmpl.Execute(w, page)
+}
+
+// markClass is the CSS class of a verdict.
+func markClass(v string) string {
+	if v == NA.Verdict() {
+		return "na"
+	}
+	return strings.ToLower(v)
 }
 
 func errLocation(e finding.InputError) string {

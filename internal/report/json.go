@@ -26,16 +26,21 @@ type jsonFinding struct {
 }
 
 type jsonDoc struct {
-	Tool     string               `json:"tool"`
-	Version  string               `json:"version,omitempty"`
-	Command  string               `json:"command,omitempty"`
-	Target   string               `json:"target,omitempty"`
-	Findings []jsonFinding        `json:"findings"`
-	Errors   []finding.InputError `json:"errors"`
-	Evidence []finding.Evidence   `json:"evidence,omitempty"`
-	Facts    map[string]any       `json:"facts,omitempty"`
-	Examined map[finding.Kind]int `json:"examined"`
-	Summary  map[string]int       `json:"summary"`
+	Tool    string `json:"tool"`
+	Version string `json:"version,omitempty"`
+	Command string `json:"command,omitempty"`
+	Target  string `json:"target,omitempty"`
+	// CISBenchmark names the benchmark version the findings' cis ids cite.
+	CISBenchmark string        `json:"cis_benchmark"`
+	Findings     []jsonFinding `json:"findings"`
+	// Checklist is the evaluated Security Checklist, the object every
+	// view (checklist, markdown, HTML, SARIF) reads.
+	Checklist []ChecklistEntry     `json:"checklist"`
+	Errors    []finding.InputError `json:"errors"`
+	Evidence  []finding.Evidence   `json:"evidence,omitempty"`
+	Facts     map[string]any       `json:"facts,omitempty"`
+	Examined  map[finding.Kind]int `json:"examined"`
+	Summary   map[string]int       `json:"summary"`
 }
 
 func nonNil(s []string) []string {
@@ -46,8 +51,8 @@ func nonNil(s []string) []string {
 }
 
 func (j *JSON) Report(w io.Writer, r *finding.Result) error {
-	doc := jsonDoc{Tool: "hardhull", Version: j.Version, Command: r.Command, Target: r.Target,
-		Findings: []jsonFinding{}, Errors: r.Errors, Evidence: r.Evidence, Facts: r.Facts, Summary: map[string]int{}, Examined: map[finding.Kind]int{}}
+	doc := jsonDoc{Tool: "hardhull", Version: j.Version, Command: r.Command, Target: r.Target, CISBenchmark: finding.CISVersion,
+		Findings: []jsonFinding{}, Checklist: ChecklistEntries(r, j.Catalogue), Errors: r.Errors, Evidence: r.Evidence, Facts: r.Facts, Summary: map[string]int{}, Examined: map[finding.Kind]int{}}
 	for k, n := range r.Kinds {
 		if n > 0 {
 			doc.Examined[k] = n

@@ -10,7 +10,10 @@ import (
 
 // JUnit writes JUnit XML for CI systems that show test reports (GitLab,
 // Jenkins, Azure Pipelines): one suite per file, image or container, one
-// failing test case per finding, one erroring case per unreadable input.
+// test case per finding, one erroring case per unreadable input. Only
+// findings at or above the --fail-on threshold are failures; the others
+// are skipped cases that keep their severity as properties, so the test
+// report agrees with the exit code.
 type JUnit struct{ Options }
 
 type junitSuites struct {
@@ -19,6 +22,7 @@ type junitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
@@ -27,14 +31,30 @@ type junitSuite struct {
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
+	Name       string           `xml:"name,attr"`
+	Classname  string           `xml:"classname,attr"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Failure    *junitProblem    `xml:"failure,omitempty"`
+	Error      *junitProblem    `xml:"error,omitempty"`
+	Skipped    *junitSkipped    `xml:"skipped,omitempty"`
+}
+
+type junitProperties struct {
+	Props []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitProblem struct {
@@ -43,19 +63,33 @@ type junitProblem struct {
 	Text    string `xml:",chardata"`
 }
 
+func (j *JUnit) fails(s finding.Severity) bool { return !j.ReportOnly && s >= j.FailOn }
+
 func (j *JUnit) Report(w io.Writer, r *finding.Result) error {
 	doc := junitSuites{Name: "hardhull " + r.Command}
 	keys, byKey := groups(r.Findings)
 	for _, k := range keys {
 		s := junitSuite{Name: k}
 		for _, f := range byKey[k] {
-			s.Cases = append(s.Cases, junitCase{
+			c := junitCase{
 				Name:      fmt.Sprintf("%s %s", f.Rule.ID, f.Location.String()),
 				Classname: f.Rule.ID + "." + f.Rule.Slug,
-				Failure: &junitProblem{Message: f.Message, Type: f.Severity.String(),
-					Text: fmt.Sprintf("%s\n%s [%s] %s\nfix: %s\n", f.Rule.Title, f.Location.String(), f.Severity, f.Message, f.FixText())},
-			})
-			s.Failures++
+			}
+			if j.fails(f.Severity) {
+				c.Failure = &junitProblem{Message: f.Message, Type: f.Severity.String(),
+					Text: fmt.Sprintf("%s\n%s [%s] %s\nfix: %s\n", f.Rule.Title, f.Location.String(), f.Severity, f.Message, f.FixText())}
+				s.Failures++
+			} else {
+				why := fmt.Sprintf("%s: below the --fail-on threshold (%s): %s", f.Severity, j.FailOn, f.Message)
+				if j.ReportOnly {
+					why = fmt.Sprintf("%s: report-only run: %s", f.Severity, f.Message)
+				}
+				c.Skipped = &junitSkipped{Message: why}
+				c.Properties = &junitProperties{Props: []junitProperty{
+					{"severity", f.Severity.String()}, {"location", f.Location.String()}, {"message", f.Message}, {"fix", f.FixText()}}}
+				s.Skipped++
+			}
+			s.Cases = append(s.Cases, c)
 		}
 		s.Tests = len(s.Cases)
 		doc.Suites = append(doc.Suites, s)
@@ -81,6 +115,7 @@ func (j *JUnit) Report(w io.Writer, r *finding.Result) error {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

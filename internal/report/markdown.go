@@ -76,6 +76,7 @@ func (m *Markdown) Report(w io.Writer, r *finding.Result) error {
 		}
 		foot.WriteString("\n")
 	}
+	writeChecklistMarkdown(&foot, r, m.Catalogue)
 	const pointerRoom = 400
 	budget := MarkdownLimit - head.Len() - foot.Len() - pointerRoom
 
@@ -159,4 +160,34 @@ func (m *Markdown) block(e entry, room int) (string, int, int) {
 	}
 	b.WriteString(end)
 	return b.String(), n, len(rows) - n
+}
+
+// writeChecklistMarkdown renders the evaluated checklist as a collapsed
+// table: the verdict, the rules behind a FAIL/WARN, and the first evidence.
+func writeChecklistMarkdown(w io.Writer, r *finding.Result, cat []*finding.Rule) {
+	es := ChecklistEntries(r, cat)
+	count := map[string]int{}
+	var order []string
+	for _, e := range es {
+		if count[e.Verdict] == 0 {
+			order = append(order, e.Verdict)
+		}
+		count[e.Verdict]++
+	}
+	var parts []string
+	for _, v := range order {
+		parts = append(parts, fmt.Sprintf("%d %s", count[v], v))
+	}
+	fmt.Fprintf(w, "<details><summary>Security checklist: %s</summary>\n\n| Item | Verdict | Rules | Evidence |\n|---|---|---|---|\n", strings.Join(parts, ", "))
+	for _, e := range es {
+		why := e.Note
+		if len(e.Evidence) > 0 {
+			why = e.Evidence[0]
+			if len(e.Evidence) > 1 {
+				why += fmt.Sprintf(" (and %d more)", len(e.Evidence)-1)
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(e.Item), e.Verdict, strings.Join(e.Rules, ", "), mdCell(why))
+	}
+	fmt.Fprintf(w, "\nCIS ids refer to %s.\n\n</details>\n\n", finding.CISVersion)
 }

@@ -22,29 +22,32 @@ func (o ordered) Report(w io.Writer, r *finding.Result) error {
 // worstFirst returns a sorted copy.
 func worstFirst(fs []finding.Finding) []finding.Finding {
 	out := append([]finding.Finding(nil), fs...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Severity != b.Severity {
-			return a.Severity > b.Severity
-		}
-		if ka, kb := groupKey(a.Location), groupKey(b.Location); ka != kb {
-			return ka < kb
-		}
-		if a.Location.Line != b.Location.Line {
-			return a.Location.Line < b.Location.Line
-		}
-		if a.Location.Column != b.Location.Column {
-			return a.Location.Column < b.Location.Column
-		}
-		if a.Location.Field != b.Location.Field {
-			return a.Location.Field < b.Location.Field
-		}
-		if a.Location.Path != b.Location.Path {
-			return a.Location.Path < b.Location.Path
-		}
-		return ruleID(a) < ruleID(b)
-	})
+	sort.SliceStable(out, func(i, j int) bool { return worse(out[i], out[j]) })
 	return out
+}
+
+// worse orders findings: severity, then file (or image, or container),
+// then position and rule.
+func worse(a, b finding.Finding) bool {
+	if a.Severity != b.Severity {
+		return a.Severity > b.Severity
+	}
+	if ka, kb := groupKey(a.Location), groupKey(b.Location); ka != kb {
+		return ka < kb
+	}
+	if a.Location.Line != b.Location.Line {
+		return a.Location.Line < b.Location.Line
+	}
+	if a.Location.Column != b.Location.Column {
+		return a.Location.Column < b.Location.Column
+	}
+	if a.Location.Field != b.Location.Field {
+		return a.Location.Field < b.Location.Field
+	}
+	if a.Location.Path != b.Location.Path {
+		return a.Location.Path < b.Location.Path
+	}
+	return ruleID(a) < ruleID(b)
 }
 
 func ruleID(f finding.Finding) string {

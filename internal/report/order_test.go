@@ -99,7 +99,8 @@ func TestMarkdownFitsAComment(t *testing.T) {
 	}
 	// A small report is complete: no truncation note.
 	small := string(render(t, "markdown", Options{}, manyServices(50)))
-	if strings.Contains(small, "Truncated") || strings.Count(small, "<details>") != 3 {
+	// Three finding blocks, and the checklist's own block.
+	if strings.Contains(small, "Truncated") || strings.Count(small, "<details>") != 4 || !strings.Contains(small, "<details><summary>Security checklist") {
 		t.Errorf("small report:\n%s", small)
 	}
 	empty := string(render(t, "markdown", Options{}, &finding.Result{Command: "scan", Kinds: map[finding.Kind]int{}}))

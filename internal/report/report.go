@@ -23,6 +23,14 @@ type Options struct {
 	Catalogue []*finding.Rule
 	// Summary limits text output to the top problems.
 	Summary bool
+	// SourceRoot is the repository root SARIF URIs are relative to, and
+	// PathBase the directory finding paths are relative to (both
+	// absolute; empty: paths are used as reported).
+	SourceRoot, PathBase string
+	// FailOn is the exit-code threshold; ReportOnly means nothing fails
+	// the run (--fail-on none, --exit-code 0). JUnit marks failures by it.
+	FailOn     finding.Severity
+	ReportOnly bool
 }
 
 // Formats lists the format names New accepts.
@@ -100,6 +108,8 @@ func summary(fs []finding.Finding) string {
 // groupKey is the file (or image, or container) a finding belongs to.
 func groupKey(l finding.Location) string {
 	switch {
+	case l.Engine != "":
+		return "engine " + l.Engine
 	case l.Container != "":
 		return "container " + l.Container
 	case l.Image != "":

@@ -117,7 +117,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestGolden(t *testing.T) {
-	opts := Options{Version: "1.2.3", Catalogue: testCatalogue}
+	opts := Options{Version: "1.2.3", Catalogue: testCatalogue, FailOn: finding.Medium}
 	for _, tt := range []struct{ format, file string }{
 		{"text", "result.txt"},
 		{"json", "result.json"},

@@ -69,6 +69,7 @@ type sarifDoc struct {
 // the decoded log for further checks.
 func checkSARIF(t *testing.T, b []byte) *sarifDoc {
 	t.Helper()
+	validateSARIF(t, b)
 	var doc sarifDoc
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)

@@ -96,8 +96,10 @@ var kindNouns = []struct {
 	{finding.KindContext, "build context", "build contexts"},
 	{finding.KindPython, "Python file", "Python files"},
 	{finding.KindCI, "CI file", "CI files"},
+	{finding.KindIntegrity, "image verified", "images verified"},
 	{finding.KindImage, "image", "images"},
 	{finding.KindContainer, "container", "containers"},
+	{finding.KindEngine, "engine configuration", "engine configurations"},
 }
 
 // examined says what the run looked at: "2 Dockerfiles, 1 compose project".

@@ -29,13 +29,13 @@ var _ = register(finding.Rule{
 	ID: "DC002", Slug: "capabilities-not-dropped", Title: "Capabilities not dropped",
 	Severity: finding.Medium, Kind: finding.KindCompose,
 	Equivalents: map[string][]string{"kics": {"ce76b7d0-9e77-464d-b86f-c5c48e03e22d"}},
-	Checklist:   []string{"runtime.capabilities"}, CIS: []string{"5.3"}, OWASP: []string{"D04"},
+	Checklist:   []string{"runtime.capabilities"}, CIS: []string{"5.4"}, OWASP: []string{"D04"},
 	Rationale: "Docker's default capability set (CHOWN, SETUID, NET_RAW, ...) is more than a web app needs; each one widens an escape.",
 	Fix:       "cap_drop: [ALL], then cap_add only what is needed (e.g. NET_BIND_SERVICE for ports below 1024).",
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    cap_drop: [ALL]\n", "", 1)))},
 	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService+"    cap_add: [NET_BIND_SERVICE]\n"))},
 }, func(p *Pass) {
-	p.eachService(func(s compose.Service) {
+	p.eachComplete(func(s compose.Service) {
 		if !s.DropsAllCapabilities() && !s.Privileged {
 			at := p.svcAt(s, "cap_drop")
 			msg := fmt.Sprintf("service %s keeps Docker's default capabilities (no cap_drop: [ALL])", s.Name)
@@ -66,7 +66,7 @@ var _ = register(finding.Rule{
 	ID: "DC003", Slug: "dangerous-capability", Title: "Dangerous capability added",
 	Severity: finding.High, Kind: finding.KindCompose,
 	Equivalents: map[string][]string{"kics": {"ce76b7d0-9e77-464d-b86f-c5c48e03e22d"}},
-	Checklist:   []string{"runtime.capabilities"}, CIS: []string{"5.3"}, OWASP: []string{"D04"},
+	Checklist:   []string{"runtime.capabilities"}, CIS: []string{"5.4"}, OWASP: []string{"D04"},
 	Rationale: "SYS_ADMIN, SYS_PTRACE, NET_ADMIN and friends let a process reconfigure the kernel, trace others or escape the container.",
 	Fix:       "Remove the capability; if a feature needs it, move that feature to a separate, isolated helper.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    cap_add: [SYS_ADMIN]\n"))},
@@ -91,7 +91,7 @@ var _ = register(finding.Rule{
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    security_opt: [\"no-new-privileges:true\"]\n", "", 1)))},
 	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService))},
 }, func(p *Pass) {
-	p.eachService(func(s compose.Service) {
+	p.eachComplete(func(s compose.Service) {
 		v, ok := s.SecurityOption("no-new-privileges")
 		if !ok || !strings.EqualFold(v, "true") {
 			p.Report(p.svcAt(s, "security_opt"), svcKey(s, "no-new-privileges"), fmt.Sprintf("service %s does not set no-new-privileges:true", s.Name))

@@ -26,7 +26,7 @@ networks:
 var _ = register(finding.Rule{
 	ID: "DC011", Slug: "datastore-port-published", Title: "Database or cache publishes a port",
 	Severity: finding.High, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.7"}, OWASP: []string{"D03"},
+	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.9"}, OWASP: []string{"D03"},
 	Rationale: "A published database port is reachable from outside the host; only the app should reach it, over an internal network.",
 	Fix:       "Replace ports: with expose: (or nothing) and reach the database by service name on an internal network.",
 	Bad:       []finding.Example{composeEx(strings.Replace(appAndDB, "    image: postgres:16\n", "    image: postgres:16\n    ports: [\"5432:5432\"]\n", 1))},
@@ -36,14 +36,17 @@ var _ = register(finding.Rule{
 		if !s.IsDataStore() {
 			return
 		}
+		p.unresolvedPorts(s)
 		for i, pc := range s.Ports {
 			sev := finding.High
 			where := "on all interfaces"
 			if !compose.PublishesOnAllInterfaces(pc) {
 				sev, where = finding.Low, "on "+pc.HostIP
 			}
-			p.ReportSeverity(sev, p.svcAt(s, "ports", fmt.Sprint(i)), svcKey(s, "port:"+fmt.Sprint(pc.Target)),
-				fmt.Sprintf("datastore %s (%s) publishes port %d %s", s.Name, s.Image, pc.Target, where))
+			for _, loc := range p.portsAt(s, i, pc) {
+				p.ReportSeverity(sev, loc, svcKey(s, "port:"+fmt.Sprint(pc.Target)),
+					fmt.Sprintf("datastore %s (%s) publishes %s %s", s.Name, datastoreWhat(s), portDesc(pc), where))
+			}
 		}
 	})
 })
@@ -61,17 +64,31 @@ var _ = register(finding.Rule{
 		if s.IsDataStore() {
 			return // DC011 says it louder
 		}
+		p.unresolvedPorts(s)
+		loud := endpointPorts(s) // DC028 and DC029 say those louder
 		for i, pc := range s.Ports {
 			if !compose.PublishesOnAllInterfaces(pc) || isProxyService(s) && (pc.Published == "80" || pc.Published == "443" || pc.Target == 80 || pc.Target == 443) {
 				continue // a TLS proxy is the one service meant to be public
 			}
-			{
-				p.Report(p.svcAt(s, "ports", fmt.Sprint(i)), svcKey(s, "port:"+fmt.Sprint(pc.Target)),
-					fmt.Sprintf("service %s publishes port %d on all host interfaces", s.Name, pc.Target))
+			if _, ok := loud[pc.Target]; ok {
+				continue
+			}
+			for _, loc := range p.portsAt(s, i, pc) {
+				p.Report(loc, svcKey(s, "port:"+fmt.Sprint(pc.Target)),
+					fmt.Sprintf("service %s publishes %s on all host interfaces", s.Name, portDesc(pc)))
 			}
 		}
 	})
 })
+
+// datastoreWhat names what makes a service a datastore: its image as
+// written, or the image its Dockerfile starts FROM.
+func datastoreWhat(s compose.Service) string {
+	if compose.IsDataStoreImage(s.Image) || s.BuildBase() == "" {
+		return s.ImageAsWritten()
+	}
+	return "built FROM " + s.BuildBase()
+}
 
 func isProxyService(s compose.Service) bool {
 	img := strings.ToLower(s.Image)
@@ -96,6 +113,12 @@ var _ = register(finding.Rule{
 	keys := map[string]string{"network": "network_mode", "pid": "pid", "ipc": "ipc", "uts": "uts", "userns": "userns_mode"}
 	p.eachService(func(s compose.Service) {
 		for _, ns := range s.HostNamespaces() {
+			if ns == "userns" {
+				// Without userns-remap on the engine every container
+				// already runs in the host user namespace.
+				p.ReportSeverity(finding.Info, p.svcAt(s, keys[ns]), svcKey(s, "ns:"+ns), fmt.Sprintf("service %s sets userns_mode: host, which opts out of user-namespace remapping; that is the engine default unless userns-remap is enabled", s.Name))
+				continue
+			}
 			p.Report(p.svcAt(s, keys[ns]), svcKey(s, "ns:"+ns), fmt.Sprintf("service %s shares the host %s namespace", s.Name, ns))
 		}
 	})
@@ -125,7 +148,7 @@ var _ = register(finding.Rule{
 	ID: "DC014", Slug: "docker-socket-mounted", Title: "Docker socket mounted",
 	Severity: finding.Critical, Kind: finding.KindCompose,
 	Equivalents: map[string][]string{"kics": {"d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b"}},
-	Checklist:   []string{"runtime.network-isolation", "runtime.capabilities"}, CIS: []string{"5.32"}, OWASP: []string{"D04"},
+	Checklist:   []string{"runtime.capabilities"}, CIS: []string{"5.32"}, OWASP: []string{"D04"},
 	Rationale: "Whoever talks to the Docker socket can start a privileged container: it is root on the host, read-only mount or not.",
 	Fix:       "Do not mount the socket; use a filtering socket proxy with only the API calls needed if a tool really requires it.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    volumes: [\"/var/run/docker.sock:/var/run/docker.sock:ro\"]\n"))},
@@ -134,7 +157,9 @@ var _ = register(finding.Rule{
 	p.eachService(func(s compose.Service) {
 		for i, v := range s.Volumes {
 			if v.Type == types.VolumeTypeBind && DockerSocket(v.Source) {
-				p.Report(p.svcAt(s, "volumes", fmt.Sprint(i)), svcKey(s, "sock"), fmt.Sprintf("service %s mounts the Docker socket %s", s.Name, v.Source))
+				for _, loc := range p.volumesAt(s, i, v) {
+					p.Report(loc, svcKey(s, "sock"), fmt.Sprintf("service %s mounts the Docker socket %s", s.Name, v.Source))
+				}
 			}
 		}
 	})
@@ -143,7 +168,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DC015", Slug: "sensitive-host-path-mounted", Title: "Sensitive host path mounted",
 	Severity: finding.High, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.6"}, OWASP: []string{"D04"},
+	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.6"}, OWASP: []string{"D04"},
 	Rationale: "Mounting /, /etc, /proc, /sys or similar lets the container read host secrets or reconfigure the host.",
 	Fix:       "Mount only the app's own data directories, read-only where possible.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    volumes: [\"/etc:/host/etc\"]\n"))},
@@ -159,7 +184,9 @@ var _ = register(finding.Rule{
 			if v.ReadOnly {
 				sev, mode = finding.Medium, "read-only"
 			}
-			p.ReportSeverity(sev, p.svcAt(s, "volumes", fmt.Sprint(i)), svcKey(s, "bind:"+v.Source), fmt.Sprintf("service %s mounts host path %s %s", s.Name, v.Source, mode))
+			for _, loc := range p.volumesAt(s, i, v) {
+				p.ReportSeverity(sev, loc, svcKey(s, "bind:"+v.Source), fmt.Sprintf("service %s mounts host path %s %s", s.Name, v.Source, mode))
+			}
 		}
 	})
 })
@@ -167,7 +194,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DC026", Slug: "shared-mount-propagation", Title: "Shared mount propagation",
 	Severity: finding.Medium, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.20"},
+	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.20"}, OWASP: []string{"D04"},
 	Rationale: "shared/rshared propagation lets mounts made inside the container appear on the host.",
 	Fix:       "Use the default private propagation.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    volumes:\n      - type: bind\n        source: ./data\n        target: /data\n        bind:\n          propagation: rshared\n"))},
@@ -176,7 +203,9 @@ var _ = register(finding.Rule{
 	p.eachService(func(s compose.Service) {
 		for i, v := range s.Volumes {
 			if v.Bind != nil && (v.Bind.Propagation == "shared" || v.Bind.Propagation == "rshared") {
-				p.Report(p.svcAt(s, "volumes", fmt.Sprint(i)), svcKey(s, "prop:"+v.Target), fmt.Sprintf("service %s mounts %s with %s propagation", s.Name, v.Target, v.Bind.Propagation))
+				for _, loc := range p.volumesAt(s, i, v) {
+					p.Report(loc, svcKey(s, "prop:"+v.Target), fmt.Sprintf("service %s mounts %s with %s propagation", s.Name, v.Target, v.Bind.Propagation))
+				}
 			}
 		}
 	})

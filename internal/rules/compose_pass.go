@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/hardhull/hardhull/internal/compose"
 	"github.com/hardhull/hardhull/internal/finding"
 )
@@ -71,4 +72,86 @@ func sortedEnvKeys(s compose.Service) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// eachComplete runs fn for the services that can run on their own. A
+// fragment of an overlay whose base was not found is judged only on what it
+// sets (privileged, published ports...), never on what it lacks.
+func (p *Pass) eachComplete(fn func(s compose.Service)) {
+	p.eachService(func(s compose.Service) {
+		if !s.Fragment() {
+			fn(s)
+		}
+	})
+}
+
+// portsAt locates a published port entry by its text in every merged file
+// that writes it: each file that publishes it is reported.
+func (p *Pass) portsAt(s compose.Service, i int, pc types.ServicePortConfig) []finding.Location {
+	var out []finding.Location
+	for _, pos := range s.PortPositions(pc) {
+		out = append(out, p.display(pos))
+	}
+	if len(out) == 0 {
+		out = append(out, p.svcAt(s, "ports", fmt.Sprint(i)))
+	}
+	return out
+}
+
+// volumesAt locates a volume entry by its target in every merged file that
+// writes it.
+func (p *Pass) volumesAt(s compose.Service, i int, v types.ServiceVolumeConfig) []finding.Location {
+	if v.Target == "" {
+		return []finding.Location{p.svcAt(s, "volumes", fmt.Sprint(i))}
+	}
+	return p.itemsAt(s, "volumes", i, v.Target)
+}
+
+func (p *Pass) itemsAt(s compose.Service, key string, i int, parts ...string) []finding.Location {
+	var out []finding.Location
+	for _, pos := range s.ItemPositions(key, parts...) {
+		out = append(out, p.display(pos))
+	}
+	if len(out) == 0 {
+		out = append(out, p.svcAt(s, key, fmt.Sprint(i)))
+	}
+	return out
+}
+
+func (p *Pass) display(pos compose.Position) finding.Location {
+	path := pos.File
+	if p.Ext.Display != nil {
+		path = p.Ext.Display(path)
+	}
+	return finding.Location{Path: path, Line: pos.Line, Column: pos.Column}
+}
+
+// portDesc names a port as published: "host port 8090 (container port
+// 8080)", "port 5432", or an ephemeral host port.
+func portDesc(pc types.ServicePortConfig) string {
+	t := fmt.Sprint(pc.Target)
+	if pc.Protocol != "" && !strings.EqualFold(pc.Protocol, "tcp") {
+		t += "/" + strings.ToLower(pc.Protocol)
+	}
+	switch pc.Published {
+	case "":
+		return "container port " + t + " on an ephemeral host port"
+	case t:
+		return "port " + t
+	}
+	return "host port " + pc.Published + " (container port " + t + ")"
+}
+
+// unresolvedPorts records, for the checklist, the `ports:` entries whose
+// host side a variable sets that nothing resolves, and says whether any
+// exist: where they publish is the deployment's choice.
+func (p *Pass) unresolvedPorts(s compose.Service) bool {
+	any := false
+	for _, rv := range s.RawItems("ports") {
+		if s.UnresolvedText(rv.Text) {
+			any = true
+			p.Unknown("runtime.network-isolation", p.display(rv.Pos()), fmt.Sprintf("service %s publishes %s, set by the deployment", s.Name, rv.Text))
+		}
+	}
+	return any
 }

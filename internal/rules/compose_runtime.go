@@ -17,7 +17,11 @@ var _ = register(finding.Rule{
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    read_only: true\n", "", 1)))},
 	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService))},
 }, func(p *Pass) {
-	p.eachService(func(s compose.Service) {
+	p.eachComplete(func(s compose.Service) {
+		if s.Unresolved("read_only") {
+			p.Unknown("runtime.read-only", p.svcAt(s, "read_only"), fmt.Sprintf("service %s: read_only is set by the deployment", s.Name))
+			return
+		}
 		if !s.ReadOnly {
 			p.Report(p.svcAt(s, "read_only"), svcKey(s, "read_only"), fmt.Sprintf("service %s has a writable root filesystem", s.Name))
 		}
@@ -27,7 +31,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DC006", Slug: "read-only-without-tmpfs", Title: "Read-only root without a tmpfs for /tmp",
 	Severity: finding.Info, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.read-only"},
+	Checklist: []string{"runtime.read-only"}, OWASP: []string{"D09"},
 	Rationale: "Most runtimes write to /tmp; without a tmpfs the app fails at run time, which tempts people to drop read_only.",
 	Fix:       "tmpfs: [/tmp] next to read_only: true.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    tmpfs: [/tmp]\n", "", 1)))},
@@ -55,17 +59,35 @@ var _ = register(finding.Rule{
 		composeEx(svcYAML("api", strings.Replace(hardenedService, "    deploy:\n      resources:\n        limits: {cpus: \"1.0\", memory: 512M, pids: 100}\n", "    mem_limit: 512m\n    cpus: 1.0\n    pids_limit: 100\n", 1))),
 	},
 }, func(p *Pass) {
-	p.eachService(func(s compose.Service) {
+	p.eachComplete(func(s compose.Service) {
 		l := s.Limits()
-		var missing []string
-		if l.MemoryBytes <= 0 {
-			missing = append(missing, "memory")
+		var missing, unknown []string
+		for _, lim := range []struct {
+			name  string
+			unset bool
+			keys  [][]string
+		}{
+			{"memory", l.MemoryBytes <= 0, [][]string{{"mem_limit"}, {"deploy", "resources", "limits", "memory"}}},
+			{"cpus", l.CPUs <= 0, [][]string{{"cpus"}, {"deploy", "resources", "limits", "cpus"}}},
+			{"pids", l.Pids <= 0, [][]string{{"pids_limit"}, {"deploy", "resources", "limits", "pids"}}},
+		} {
+			if !lim.unset {
+				continue
+			}
+			deployed := false
+			for _, k := range lim.keys {
+				if s.Unresolved(k...) {
+					deployed = true
+				}
+			}
+			if deployed {
+				unknown = append(unknown, lim.name)
+			} else {
+				missing = append(missing, lim.name)
+			}
 		}
-		if l.CPUs <= 0 {
-			missing = append(missing, "cpus")
-		}
-		if l.Pids <= 0 {
-			missing = append(missing, "pids")
+		if len(unknown) > 0 {
+			p.Unknown("runtime.resource-limits", p.svcAt(s, "deploy", "resources", "limits"), fmt.Sprintf("service %s: the %s limit is set by the deployment", s.Name, strings.Join(unknown, ", ")))
 		}
 		if len(missing) > 0 {
 			at := p.svcAt(s, "deploy", "resources", "limits")
@@ -86,14 +108,17 @@ var _ = register(finding.Rule{
 	},
 	Good: []finding.Example{composeEx("services:\n  db:\n    image: postgres:16\n    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready -U postgres\"]\n")},
 }, func(p *Pass) {
-	p.eachService(func(s compose.Service) {
+	p.eachComplete(func(s compose.Service) {
 		switch s.Health() {
 		case compose.HealthDisabled:
 			p.Report(p.svcAt(s, "healthcheck"), svcKey(s, "healthcheck"), fmt.Sprintf("service %s disables its health check", s.Name))
 		case compose.HealthUnset:
+			if s.OneShot() {
+				return // a job others wait on to complete, not to be healthy
+			}
 			if _, builds := s.BuildSpec(); !builds {
 				// Built services are judged with their Dockerfile (DF019).
-				p.Report(p.svcAt(s, "healthcheck"), svcKey(s, "healthcheck"), fmt.Sprintf("service %s (image %s) declares no healthcheck", s.Name, s.Image))
+				p.Report(p.svcAt(s, "healthcheck"), svcKey(s, "healthcheck"), fmt.Sprintf("service %s (image %s) declares no healthcheck", s.Name, s.ImageAsWritten()))
 			}
 		}
 	})
@@ -109,27 +134,44 @@ var _ = register(finding.Rule{
 	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService))},
 }, func(p *Pass) {
 	p.eachService(func(s compose.Service) {
+		if s.Unresolved("user") {
+			p.Unknown("runtime.non-root", p.svcAt(s, "user"), fmt.Sprintf("service %s: user is set by the deployment", s.Name))
+			return
+		}
 		if IsRootUser(s.User) {
-			p.Report(p.svcAt(s, "user"), svcKey(s, "user"), fmt.Sprintf("service %s sets user: %s", s.Name, s.User))
+			written := s.User
+			if rv, ok := s.Raw("user"); ok && rv.Interpolated {
+				written = rv.Text
+			}
+			p.Report(p.svcAt(s, "user"), svcKey(s, "user"), fmt.Sprintf("service %s sets user: %s", s.Name, written))
 		}
 	})
 })
 
 var _ = register(finding.Rule{
-	ID: "DC020", Slug: "restart-policy", Title: "Restart policy missing or unbounded",
-	Severity: finding.Low, Kind: finding.KindCompose,
-	Checklist: []string{"runtime.health-checks"}, CIS: []string{"5.15"}, OWASP: []string{"D07"},
-	Rationale: "Without a restart policy a crashed service stays down; `always` restarts a crash-looping container forever.",
-	Fix:       "restart: unless-stopped, or deploy.restart_policy: {condition: on-failure, max_attempts: 3}.",
-	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    restart: unless-stopped\n", "", 1))), composeEx(svcYAML("api", strings.Replace(hardenedService, "unless-stopped", "always", 1)))},
-	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService))},
+	ID: "DC020", Slug: "restart-policy", Title: "Restart policy missing",
+	Severity: finding.Low, Kind: finding.KindCompose, Advisory: true,
+	Checklist: []string{"runtime.resource-limits"}, CIS: []string{"5.15"}, OWASP: []string{"D07"},
+	Rationale: "Without a restart policy a crashed service stays down. `always` and `unless-stopped` behave alike on a crash loop (the engine backs off both), so either will do; jobs that run to completion need none.",
+	Fix:       "restart: unless-stopped (or on-failure:5, or deploy.restart_policy: {condition: on-failure, max_attempts: 5}); for a one-shot job say restart: \"no\".",
+	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    restart: unless-stopped\n", "", 1)))},
+	Good: []finding.Example{
+		composeEx(svcYAML("api", hardenedService)),
+		composeEx(svcYAML("api", strings.Replace(hardenedService, "unless-stopped", "always", 1))),
+		{Files: map[string]string{"compose.yaml": "services:\n  migrate:\n    image: example/app:1.0\n    command: [migrate]\n  api:\n    image: example/app:1.0\n    restart: unless-stopped\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n"}, Note: "a migration job others wait on to complete needs no restart policy"},
+		{Files: map[string]string{"compose.yaml": "services:\n  api:\n    image: example/app:1.0\n    restart: ${RESTART_POLICY}\n"}, Note: "set by the deployment: unknown, not missing"},
+	},
 }, func(p *Pass) {
-	p.eachService(func(s compose.Service) {
-		switch rp := s.RestartPolicy(); {
-		case rp == "" || rp == "no" || rp == "none":
+	p.eachComplete(func(s compose.Service) {
+		if s.Unresolved("restart") || s.Unresolved("deploy", "restart_policy", "condition") {
+			p.Unknown("runtime.health-checks", p.svcAt(s, "restart"), fmt.Sprintf("service %s: the restart policy is set by the deployment", s.Name))
+			return
+		}
+		if s.OneShot() {
+			return
+		}
+		if rp := s.RestartPolicy(); rp == "" {
 			p.Report(p.svcAt(s, "restart"), svcKey(s, "restart"), fmt.Sprintf("service %s has no restart policy", s.Name))
-		case rp == "always" || rp == "any":
-			p.Report(p.svcAt(s, "restart"), svcKey(s, "restart"), fmt.Sprintf("service %s restarts always, even when crash-looping; use on-failure or unless-stopped", s.Name))
 		}
 	})
 })
@@ -140,8 +182,11 @@ var _ = register(finding.Rule{
 	Checklist: []string{"runtime.debug-disabled", "secrets.not-exposed"}, OWASP: []string{"D04"},
 	Rationale: "Debug modes expose tracebacks, settings and interactive consoles to anyone who can reach the service.",
 	Fix:       "DEBUG=false and ENVIRONMENT=production in the deployed compose file; keep debug in a local override.",
-	Bad:       []finding.Example{composeEx(svcYAML("api", hardenedService+"    environment:\n      DEBUG: \"true\"\n      ENVIRONMENT: development\n"))},
-	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService+"    environment:\n      DEBUG: \"false\"\n      ENVIRONMENT: production\n"))},
+	Bad: []finding.Example{
+		composeEx(svcYAML("api", hardenedService+"    environment:\n      DEBUG: \"true\"\n      ENVIRONMENT: development\n")),
+		composeEx(svcYAML("web", hardenedService+"    command: php -S 0.0.0.0:8000 -t public\n    ports: [\"8000:8000\"]\n")),
+	},
+	Good: []finding.Example{composeEx(svcYAML("api", hardenedService+"    environment:\n      DEBUG: \"false\"\n      ENVIRONMENT: production\n"))},
 }, func(p *Pass) {
 	p.eachService(func(s compose.Service) {
 		for _, k := range sortedEnvKeys(s) {
@@ -153,8 +198,19 @@ var _ = register(finding.Rule{
 				p.Report(p.svcAt(s, "environment", k), svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s", s.Name, msg))
 			}
 		}
-		if msg, bad := ServerReload(strings.Join(s.Command, " ")); bad && len(s.Command) > 0 {
-			p.Report(p.svcAt(s, "command"), svcKey(s, "command"), fmt.Sprintf("service %s: %s", s.Name, msg))
+		if msg, bad := serviceDevServer(s); bad {
+			key := "command"
+			if len(s.Command) == 0 {
+				key = "entrypoint"
+			}
+			sev, where := finding.Medium, ""
+			for _, pc := range s.Ports {
+				if compose.PublishesOnAllInterfaces(pc) {
+					sev, where = finding.High, fmt.Sprintf(", published as %s on all interfaces", portDesc(pc))
+					break
+				}
+			}
+			p.ReportSeverity(sev, p.svcAt(s, key), svcKey(s, "command"), fmt.Sprintf("service %s: %s%s", s.Name, msg, where))
 		}
 	})
 })

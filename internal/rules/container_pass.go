@@ -28,7 +28,8 @@ const HardenedInspect = `{
    "Healthcheck": {"Test": ["CMD", "/app/health"]}},
  "HostConfig": {"ReadonlyRootfs": true, "CapDrop": ["ALL"], "SecurityOpt": ["no-new-privileges"],
    "Memory": 67108864, "NanoCpus": 500000000, "PidsLimit": 50,
-   "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 5}, "NetworkMode": "app_backend"},
+   "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 5}, "NetworkMode": "app_backend",
+   "LogConfig": {"Type": "json-file", "Config": {"max-size": "10m", "max-file": "3"}}},
  "NetworkSettings": {"Networks": {"app_backend": {}}}
 }`
 

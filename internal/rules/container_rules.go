@@ -73,7 +73,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "RT003", Slug: "container-caps-not-dropped", Title: "Capabilities not dropped",
 	Severity: finding.Medium, Kind: finding.KindContainer,
-	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.3"}, OWASP: []string{"D04"},
+	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.4"}, OWASP: []string{"D04"},
 	Rationale: "Docker's default capability set is more than an app needs.",
 	Fix:       "--cap-drop ALL, then --cap-add only what is required.",
 	Bad:       []finding.Example{ctrEx(`{"HostConfig": {"CapDrop": null}}`), ctrEx(`{"HostConfig": {"CapDrop": ["NET_RAW"]}}`)},
@@ -284,7 +284,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "RT014", Slug: "container-sensitive-mount", Title: "Sensitive host path or Docker socket mounted",
 	Severity: finding.High, Kind: finding.KindContainer,
-	Checklist: []string{"runtime.network-isolation", "runtime.capabilities"}, CIS: []string{"5.6", "5.32"}, OWASP: []string{"D04"},
+	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.6", "5.32"}, OWASP: []string{"D04"},
 	Rationale: "The Docker socket is root on the host; /, /etc, /proc, /sys and similar expose or let the container change the host.",
 	Fix:       "Mount only the app's own data directories; never the Docker socket.",
 	Bad:       []finding.Example{ctrEx(`{"Mounts": [{"Type": "bind", "Source": "/var/run/docker.sock", "Destination": "/var/run/docker.sock", "RW": true}]}`), ctrEx(`{"Mounts": [{"Type": "bind", "Source": "/etc", "Destination": "/host/etc", "RW": false}]}`)},
@@ -310,7 +310,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "RT015", Slug: "container-mount-propagation", Title: "Shared mount propagation",
 	Severity: finding.Medium, Kind: finding.KindContainer,
-	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.20"},
+	Checklist: []string{"runtime.capabilities"}, CIS: []string{"5.20"}, OWASP: []string{"D04"},
 	Rationale: "shared propagation lets mounts made in the container appear on the host.",
 	Fix:       "Use the default private propagation.",
 	Bad:       []finding.Example{ctrEx(`{"Mounts": [{"Type": "bind", "Source": "/srv/data", "Destination": "/data", "RW": true, "Propagation": "rshared"}]}`)},
@@ -339,8 +339,8 @@ var _ = register(finding.Rule{
 
 var _ = register(finding.Rule{
 	ID: "RT017", Slug: "container-restart-policy", Title: "Restart policy none or always",
-	Severity: finding.Low, Kind: finding.KindContainer,
-	Checklist: []string{"runtime.health-checks"}, CIS: []string{"5.15"}, OWASP: []string{"D07"},
+	Severity: finding.Low, Kind: finding.KindContainer, Advisory: true,
+	Checklist: []string{"runtime.resource-limits"}, CIS: []string{"5.15"}, OWASP: []string{"D07"},
 	Rationale: "No policy leaves a crashed service down; `always` restarts a crash loop forever.",
 	Fix:       "--restart on-failure:5 or unless-stopped.",
 	Bad:       []finding.Example{ctrEx(`{"HostConfig": {"RestartPolicy": {"Name": "no"}}}`), ctrEx(`{"HostConfig": {"RestartPolicy": {"Name": "always"}}}`)},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/shell"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -69,7 +70,7 @@ func apkVirtual(c []string) []string {
 var _ = register(finding.Rule{
 	ID: "DF007", Slug: "build-tools-in-runtime", Title: "Build tools installed in the shipped stage",
 	Severity: finding.Medium, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.multi-stage"}, OWASP: []string{"D04"},
+	Checklist: []string{"build.multi-stage"}, CIS: []string{"4.3"}, OWASP: []string{"D04"},
 	Rationale: "Compilers and headers in the runtime image add vulnerabilities and let an attacker build tools inside the container.",
 	Fix:       "Install build tools in a builder stage (FROM ... AS builder) and COPY --from=builder only the artifacts (a virtualenv, wheels, a binary).",
 	Bad: []finding.Example{
@@ -83,23 +84,27 @@ var _ = register(finding.Rule{
 }, func(p *Pass) {
 	for _, st := range p.Final.Chain() {
 		for _, in := range st.Find("run") {
-			cmds := commands(in.Script())
+			cmds := words(in)
 			var virtual []string
 			for _, c := range cmds {
 				virtual = append(virtual, apkVirtual(c)...)
 			}
 			var tools []string
-			for _, c := range cmds {
-				if _, pkgs, ok := pkgInstall(c); ok {
+			var at *shell.Command
+			for i, c := range in.Shell().Commands {
+				if _, pkgs, ok := pkgInstall(c.Values()); ok {
 					for _, pk := range pkgs {
 						if buildTool(pk) && !purged(cmds, pk, virtual) {
 							tools = append(tools, pk)
+							if at == nil {
+								at = &in.Shell().Commands[i]
+							}
 						}
 					}
 				}
 			}
 			if len(tools) > 0 {
-				p.Report(p.At(in), "build-tools:"+strings.Join(tools, ","), fmt.Sprintf("the shipped image installs build tools (%s) and keeps them", strings.Join(tools, ", ")))
+				p.Report(p.AtCommand(in, *at), "build-tools:"+strings.Join(tools, ","), fmt.Sprintf("the shipped image installs build tools (%s) and keeps them", strings.Join(tools, ", ")))
 			}
 		}
 	}
@@ -108,7 +113,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DF012", Slug: "add-instead-of-copy", Title: "ADD used for local files",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.no-secrets"}, CIS: []string{"4.9"}, OWASP: []string{"D08"},
+	CIS: []string{"4.9"}, OWASP: []string{"D08"},
 	Equivalents: map[string][]string{"hadolint": {"DL3020"}, "trivy": {"DS-0005"}, "kics": {"9513a694-aa0d-41d8-be61-3271e056f36b"}},
 	Rationale:   "ADD silently extracts archives and fetches URLs; COPY does only what it says, so reviews see what enters the image.",
 	Fix:         "Use COPY for files and directories; fetch remote files with a checksum-verified RUN or ADD --checksum.",
@@ -167,7 +172,7 @@ func isArchive(s string) bool {
 var _ = register(finding.Rule{
 	ID: "DF013", Slug: "pipe-to-shell", Title: "Remote script piped into a shell",
 	Severity: finding.Medium, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.pinned-versions"}, OWASP: []string{"D08"},
+	CIS: []string{"4.11"}, OWASP: []string{"D08"},
 	Rationale: "`curl ... | sh` runs whatever the server returns today, unverified: a compromised or changed script runs as root in the build.",
 	Fix:       "Download to a file, verify its checksum or signature, then run it; or install from a package manager.",
 	Bad:       []finding.Example{dfEx("FROM debian:12-slim\nRUN curl -fsSL https://example.com/install.sh | sh\nUSER 1000\n")},
@@ -175,15 +180,14 @@ var _ = register(finding.Rule{
 }, func(p *Pass) {
 	for _, s := range p.Dockerfile.Stages {
 		for _, in := range s.Find("run") {
-			cmds := commands(in.Script())
-			for i := 0; i+2 < len(cmds); i++ {
-				fetch := program(cmds[i])
-				if (fetch == "curl" || fetch == "wget") && len(cmds[i+1]) == 1 && cmds[i+1][0] == "|" {
-					sh := program(cmds[i+2])
-					if sh == "sh" || sh == "bash" || sh == "zsh" || sh == "ash" || sh == "dash" || sh == "python" || sh == "python3" || sh == "perl" {
-						p.Report(p.At(in), "pipe-shell:"+in.Key(), fmt.Sprintf("RUN pipes %s output into %s without verification", fetch, sh))
-						break
-					}
+			sc := in.Shell()
+			for i, c := range sc.Commands {
+				if !fetcher(c) {
+					continue
+				}
+				if n := sc.Next(i); n != nil && interpreter(n.Program()) {
+					p.Report(p.AtCommand(in, c), "pipe-shell:"+in.Key(), fmt.Sprintf("RUN pipes %s output into %s without verification", c.Program(), n.Program()))
+					break
 				}
 			}
 		}
@@ -193,19 +197,24 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DF014", Slug: "apt-install-recommends", Title: "apt-get install without --no-install-recommends",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.slim-base"}, OWASP: []string{"D04"},
+	Checklist: []string{"build.slim-base"}, CIS: []string{"4.3"}, OWASP: []string{"D04"},
 	Equivalents: map[string][]string{"hadolint": {"DL3015"}, "trivy": {"DS-0029"}},
 	Rationale:   "Recommended packages roughly double what apt installs: more attack surface for nothing the app asked for.",
 	Fix:         "apt-get install -y --no-install-recommends <packages>.",
 	Bad:         []finding.Example{dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n")},
-	Good:        []finding.Example{dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n")},
+	Good: []finding.Example{
+		dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n"),
+		{Files: map[string]string{"Dockerfile": "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y build-essential\nFROM debian:12-slim\nCOPY --from=build /usr/bin/make /usr/bin/make\nUSER 1000\n"}, Note: "a builder stage does not ship"},
+	},
 }, func(p *Pass) {
-	for _, s := range p.Dockerfile.Stages {
+	// Builder stages do not ship: what they install is their business.
+	for _, s := range p.Final.Chain() {
 		for _, in := range s.Find("run") {
-			for _, c := range commands(in.Script()) {
+			for _, sc := range in.Shell().Commands {
+				c := sc.Values()
 				if mgr, _, ok := pkgInstall(c); ok && mgr == "apt" && program(c) != "aptitude" &&
 					!hasWord(c, "--no-install-recommends") && !hasWordPrefix(c, "-o", "APT::Install-Recommends=") && !strings.Contains(in.Script(), "APT::Install-Recommends") {
-					p.Report(p.At(in), "apt-recommends:"+in.Key(), "apt-get install without --no-install-recommends")
+					p.Report(p.AtCommand(in, sc), "apt-recommends:"+in.Key(), "apt-get install without --no-install-recommends")
 					break
 				}
 			}
@@ -227,7 +236,7 @@ func hasWordPrefix(c []string, ws ...string) bool {
 var _ = register(finding.Rule{
 	ID: "DF015", Slug: "apt-lists-kept", Title: "apt lists not removed in the same RUN",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist:   []string{"build.slim-base"},
+	Checklist: []string{"build.slim-base"}, OWASP: []string{"D04"},
 	Equivalents: map[string][]string{"hadolint": {"DL3009"}, "kics": {"df746b39-6564-4fed-bf85-e9c44382303c"}},
 	Rationale:   "Package indexes left in a layer bloat the image and let later layers install stale packages.",
 	Fix:         "End the RUN with `&& rm -rf /var/lib/apt/lists/*`.",
@@ -235,6 +244,7 @@ var _ = register(finding.Rule{
 	Good: []finding.Example{
 		dfEx("FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER 1000\n"),
 		dfEx("FROM debian:12-slim\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y --no-install-recommends curl\nUSER 1000\n"),
+		dfEx("FROM debian:13-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get dist-clean\nUSER 1000\n"),
 	},
 }, func(p *Pass) {
 	keepsDebs := false // docker-clean removed: apt keeps downloaded .debs
@@ -245,7 +255,7 @@ var _ = register(finding.Rule{
 			if !strings.Contains(script, "apt-get update") && !strings.Contains(script, "apt update") {
 				continue
 			}
-			if strings.Contains(script, "/var/lib/apt/lists") || strings.Contains(script, "apt-get clean") && strings.Contains(script, "lists") {
+			if strings.Contains(script, "/var/lib/apt/lists") || strings.Contains(script, "apt-get clean") && strings.Contains(script, "lists") || distClean(in) {
 				continue
 			}
 			mounts := cacheMounts(in)
@@ -262,6 +272,17 @@ var _ = register(finding.Rule{
 		}
 	}
 })
+
+// distClean reports `apt-get dist-clean` (or distclean, apt 2.7+), which
+// removes the lists with the package cache.
+func distClean(in *dockerfile.Instruction) bool {
+	for _, c := range in.Shell().Commands {
+		if p := c.Program(); (p == "apt-get" || p == "apt") && c.Has("dist-clean", "distclean") {
+			return true
+		}
+	}
+	return false
+}
 
 // cacheMounts returns the targets of a RUN's cache and tmpfs mounts
 // (BuildKit allows several): what is written there stays out of the layer.
@@ -293,7 +314,7 @@ var _ = register(finding.Rule{
 	ID: "DF016", Slug: "pip-cache-kept", Title: "pip install keeps its cache",
 	Severity: finding.Info, Kind: finding.KindDockerfile,
 	Equivalents: map[string][]string{"kics": {"f2f903fb-b977-461e-98d7-b3e2185c6118"}},
-	Checklist:   []string{"build.slim-base"},
+	Checklist:   []string{"build.slim-base"}, OWASP: []string{"D04"},
 	// Not hadolint DL3042: it treats PIP_NO_CACHE_DIR=0/false as keeping the
 	// cache, while pip disables the cache for any value.
 	Rationale: "pip's wheel cache ends up in the layer: larger images and stale artifacts.",
@@ -318,9 +339,9 @@ var _ = register(finding.Rule{
 			if strings.Contains(in.Script(), "PIP_NO_CACHE_DIR=") {
 				continue
 			}
-			for _, c := range commands(in.Script()) {
-				if isPipInstall(c) && !hasWord(c, "--no-cache-dir") {
-					p.Report(p.At(in), "pip-cache:"+in.Key(), "pip install without --no-cache-dir")
+			for _, sc := range in.Shell().Commands {
+				if c := sc.Values(); isPipInstall(c) && !hasWord(c, "--no-cache-dir") {
+					p.Report(p.AtCommand(in, sc), "pip-cache:"+in.Key(), "pip install without --no-cache-dir")
 					break
 				}
 			}

@@ -1,12 +1,14 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/shell"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -46,7 +48,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DF020", Slug: "healthcheck-disabled", Title: "HEALTHCHECK NONE disables the base image's check",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist: []string{"runtime.health-checks"}, CIS: []string{"4.6"},
+	Checklist: []string{"runtime.health-checks"}, CIS: []string{"4.6"}, OWASP: []string{"D04"},
 	Rationale: "HEALTHCHECK NONE removes the health check the base image provided.",
 	Fix:       "Remove HEALTHCHECK NONE or replace it with a probe of the app.",
 	Bad:       []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\nHEALTHCHECK NONE\n")},
@@ -115,17 +117,31 @@ func cmdLine(s *dockerfile.Stage) (*dockerfile.Instruction, string) {
 }
 
 // ServerReload reports dev-server flags in a command line.
+// A JSON array is read as exec form.
 func ServerReload(cmd string) (string, bool) {
-	ws := strings.Fields(strings.NewReplacer(`"`, " ", `'`, " ", ",", " ", "[", " ", "]", " ").Replace(cmd))
-	for i, w := range ws {
-		if w == "--reload" {
-			return "the server runs with --reload (a development file watcher)", true
+	var argv []string
+	if t := strings.TrimSpace(cmd); strings.HasPrefix(t, "[") && json.Unmarshal([]byte(t), &argv) == nil {
+		return reloadIn(shell.Exec(argv).Commands)
+	}
+	return reloadIn(shell.Parse(cmd).Commands)
+}
+
+func reloadIn(cs []shell.Command) (string, bool) {
+	for _, c := range cs {
+		ws := c.Values()
+		for i, w := range ws {
+			if w == "--reload" {
+				return "the server runs with --reload (a development file watcher)", true
+			}
+			if (w == "fastapi" || strings.HasSuffix(w, "/fastapi")) && i+1 < len(ws) && ws[i+1] == "dev" {
+				return "`fastapi dev` is the development server (reload, debug)", true
+			}
+			if w == "--debug" && i > 0 {
+				return "the server runs with --debug", true
+			}
 		}
-		if (w == "fastapi" || strings.HasSuffix(w, "/fastapi")) && i+1 < len(ws) && ws[i+1] == "dev" {
-			return "`fastapi dev` is the development server (reload, debug)", true
-		}
-		if w == "--debug" && i > 0 {
-			return "the server runs with --debug", true
+		if msg, ok := devServer(c); ok {
+			return msg, true
 		}
 	}
 	return "", false
@@ -140,9 +156,10 @@ var _ = register(finding.Rule{
 	Bad:       []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\nCMD [\"uvicorn\", \"app.main:app\", \"--host\", \"0.0.0.0\", \"--reload\"]\n")},
 	Good:      []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\nCMD [\"uvicorn\", \"app.main:app\", \"--host\", \"0.0.0.0\", \"--proxy-headers\"]\n")},
 }, func(p *Pass) {
-	if at, cmd := cmdLine(p.Final); at != nil {
-		if msg, bad := ServerReload(cmd); bad {
-			p.Report(p.At(at), "cmd:reload", msg)
+	for _, in := range runCommands(p.Final) {
+		if msg, bad := reloadIn(in.Shell().Commands); bad {
+			p.Report(p.At(in), "cmd:reload", msg)
+			return
 		}
 	}
 })
@@ -160,7 +177,7 @@ func ASGIServer(cmd string) bool {
 var _ = register(finding.Rule{
 	ID: "DF023", Slug: "proxy-headers-missing", Title: "App behind a TLS proxy without --proxy-headers",
 	Severity: finding.Info, Kind: finding.KindDockerfile,
-	Checklist: []string{"runtime.network-isolation"},
+	Checklist: []string{"runtime.network-isolation"}, OWASP: []string{"D03"},
 	Rationale: "Behind a TLS-terminating proxy the app sees http and the proxy's address: redirects downgrade to http and client IPs are lost.",
 	Fix:       "Add --proxy-headers (and --forwarded-allow-ips set to the proxy) to the uvicorn/fastapi command.",
 	Bad: []finding.Example{{Files: map[string]string{
@@ -189,7 +206,7 @@ var pythonEnvHardening = []string{"PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED"}
 var _ = register(finding.Rule{
 	ID: "DF024", Slug: "python-env-hardening", Title: "Python environment not hardened",
 	Severity: finding.Info, Kind: finding.KindDockerfile,
-	Checklist: []string{"runtime.debug-disabled"},
+	OWASP:     []string{"D04"},
 	Rationale: "The seed's env block keeps .pyc files out of the (read-only) filesystem, logs unbuffered, and pip quiet and cache-free.",
 	Fix:       "ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHONHASHSEED=random PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1",
 	Bad:       []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\nCMD [\"python\", \"app.py\"]\n")},
@@ -213,7 +230,6 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DF017", Slug: "shell-form-cmd", Title: "CMD or ENTRYPOINT in shell form",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist:   []string{"runtime.health-checks"},
 	Equivalents: map[string][]string{"hadolint": {"DL3025"}, "kics": {"b86987e1-6397-4619-81d5-8807f2387c79"}},
 	Rationale:   "Shell form runs the app under /bin/sh -c, which does not forward SIGTERM: containers are killed instead of stopped cleanly.",
 	Fix:         "Use the exec (JSON) form: CMD [\"fastapi\", \"run\", \"app/main.py\"].",
@@ -239,7 +255,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DF018", Slug: "expose-ssh-or-privileged-port", Title: "EXPOSE of SSH or a privileged port",
 	Severity: finding.Low, Kind: finding.KindDockerfile,
-	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"4.7", "5.7"}, OWASP: []string{"D03"},
+	Checklist: []string{"runtime.network-isolation"}, CIS: []string{"5.7", "5.8"}, OWASP: []string{"D03"},
 	Equivalents: map[string][]string{"trivy": {"DS-0004"}, "checkov": {"CKV_DOCKER_1"}, "kics": {"5907595b-5b6d-4142-b173-dbb0e73fbff8"}},
 	Rationale:   "An SSH daemon in a container is a second way in; ports below 1024 need root or NET_BIND_SERVICE.",
 	Fix:         "Do not run sshd in containers (use docker exec); listen on a port >= 1024 and map it at run time.",

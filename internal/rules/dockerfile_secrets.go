@@ -64,7 +64,7 @@ var userPassURL = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://[^\s:/@$]+:([^\s
 var _ = register(finding.Rule{
 	ID: "DF009", Slug: "secret-in-run", Title: "Secret in a RUN instruction",
 	Severity: finding.High, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.no-secrets", "secrets.no-hardcoded"}, CIS: []string{"4.10"}, OWASP: []string{"D06"},
+	Checklist: []string{"build.no-secrets", "secrets.no-hardcoded", "secrets.injected"}, CIS: []string{"4.10"}, OWASP: []string{"D06"},
 	Rationale: "RUN command lines are kept in the image history, and ARG values used by RUN are recorded too: `docker history` prints them.",
 	Fix:       "Use a build secret: RUN --mount=type=secret,id=token TOKEN=$(cat /run/secrets/token) ..., passed with `docker build --secret`.",
 	Bad: []finding.Example{

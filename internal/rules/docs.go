@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 func WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("# hardhull rules\n\n<!-- Generated from the catalogue in internal/rules by `go run ./tools/gendocs`; do not edit. -->\n\n")
-	b.WriteString("| ID | Slug | Severity | Reads | Checklist | CIS | OWASP |\n|---|---|---|---|---|---|---|\n")
+	b.WriteString("CIS ids are those of " + finding.CISVersion + ".\n\n| ID | Slug | Severity | Reads | Checklist | CIS | OWASP |\n|---|---|---|---|---|---|---|\n")
 	all := All()
 	for _, r := range all {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s | %s |\n", r.ID, strings.ToLower(r.ID), r.Slug, r.Severity, r.Kind,
@@ -35,20 +36,32 @@ func WriteMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "- **%s** (`%s`): %s\n", it.Text, it.Key, line)
 	}
+	fmt.Fprintf(&b, "\n## By %s recommendation\n\n", finding.CISVersion)
+	for _, c := range finding.CIS {
+		var ids []string
+		for _, r := range all {
+			if slices.Contains(r.CIS, c.ID) {
+				ids = append(ids, r.ID)
+			}
+		}
+		if len(ids) > 0 {
+			fmt.Fprintf(&b, "- **%s** %s: %s\n", c.ID, c.Title, strings.Join(ids, ", "))
+		}
+	}
+	b.WriteString("\n## By OWASP Docker Top 10 risk\n\n")
+	for _, o := range finding.OWASP {
+		var ids []string
+		for _, r := range all {
+			if slices.Contains(r.OWASP, o.ID) {
+				ids = append(ids, r.ID)
+			}
+		}
+		fmt.Fprintf(&b, "- **%s** %s: %s\n", o.ID, o.Title, strings.Join(ids, ", "))
+	}
 	for _, r := range all {
 		fmt.Fprintf(&b, "\n## %s\n\n**%s** — `%s`, severity **%s**, reads %s.\n\n", r.ID, r.Title, r.Slug, r.Severity, r.Kind)
 		fmt.Fprintf(&b, "%s\n\n**Fix:** %s\n\n", r.Rationale, r.Fix)
-		fmt.Fprintf(&b, "Checklist: %s", strings.Join(r.Checklist, ", "))
-		if r.Advisory {
-			b.WriteString(" (advisory: goes beyond the item, which it marks WARN rather than FAIL)")
-		}
-		if len(r.CIS) > 0 {
-			fmt.Fprintf(&b, " · CIS Docker Benchmark: %s", strings.Join(r.CIS, ", "))
-		}
-		if len(r.OWASP) > 0 {
-			fmt.Fprintf(&b, " · OWASP Docker Top 10: %s", strings.Join(r.OWASP, ", "))
-		}
-		b.WriteString("\n")
+		writeMappings(&b, r.Rule)
 		if eq := EquivalentsText(r.Rule); eq != "" {
 			fmt.Fprintf(&b, "\nEquivalents: %s\n", eq)
 		}
@@ -57,6 +70,39 @@ func WriteMarkdown(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeMappings lists what a rule feeds: checklist items with the reason
+// for each, and the CIS and OWASP entries with their titles.
+func writeMappings(b *strings.Builder, r *finding.Rule) {
+	if len(r.Checklist) == 0 {
+		fmt.Fprintf(b, "Checklist: none — %s.\n", r.ChecklistWhy[""])
+	} else {
+		b.WriteString("Checklist:")
+		if r.Advisory {
+			b.WriteString(" (advisory: goes beyond the item, which it marks WARN rather than FAIL)")
+		}
+		b.WriteString("\n\n")
+		for _, c := range r.Checklist {
+			text := c
+			if it := finding.ChecklistItem(c); it != nil {
+				text = it.Text
+			}
+			fmt.Fprintf(b, "- %s (`%s`): %s\n", text, c, r.ChecklistWhy[c])
+		}
+	}
+	if len(r.CIS) > 0 || len(r.OWASP) > 0 {
+		b.WriteString("\n")
+	}
+	if len(r.CIS) > 0 {
+		fmt.Fprintf(b, "%s: %s\n", finding.CISVersion, finding.CISText(r.CIS))
+	}
+	if len(r.CIS) > 0 && len(r.OWASP) > 0 {
+		b.WriteString("\n")
+	}
+	if len(r.OWASP) > 0 {
+		fmt.Fprintf(b, "OWASP Docker Top 10: %s\n", finding.OWASPText(r.OWASP))
+	}
 }
 
 // EquivalentsText renders "hadolint DL3007; trivy DS-0001".
@@ -100,6 +146,8 @@ func writeExamples(b *strings.Builder, label string, exs []finding.Example) {
 				lang = "text"
 			case strings.HasSuffix(n, ".py"):
 				lang = "python"
+			case strings.HasSuffix(n, ".txt"):
+				lang = "text"
 			case strings.HasSuffix(n, "ignore"):
 				lang = "text"
 			}

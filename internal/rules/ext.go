@@ -1,14 +1,18 @@
 package rules
 
 import (
+	"time"
+
 	"github.com/hardhull/hardhull/internal/buildctx"
 	"github.com/hardhull/hardhull/internal/ciconf"
 	"github.com/hardhull/hardhull/internal/compose"
+	"github.com/hardhull/hardhull/internal/daemon"
 	"github.com/hardhull/hardhull/internal/engine"
 	"github.com/hardhull/hardhull/internal/image"
 	"github.com/hardhull/hardhull/internal/pyapp"
 	"github.com/hardhull/hardhull/internal/pydeps"
 	"github.com/hardhull/hardhull/internal/secrets"
+	"github.com/hardhull/hardhull/internal/verify"
 )
 
 // Extensions holds the artifacts of the other kinds; each family adds its
@@ -57,4 +61,14 @@ type Extensions struct {
 
 	// CI is one CI pipeline file; its Path is the reported path.
 	CI *ciconf.File
+	// Daemon is an engine's configuration, from its API or a daemon.json.
+	// DaemonFile is the daemon.json the running engine was started with,
+	// when one was read next to the API: engine rules compare the two.
+	Daemon     *daemon.Settings
+	DaemonFile *daemon.Settings
+	// Now is the date release support is judged against (zero: today).
+	Now time.Time
+
+	// Integrity is one image's signature and provenance verdict.
+	Integrity *verify.Verdict
 }

@@ -50,7 +50,7 @@ func installedPackages(img *image.Image) []string {
 var _ = register(finding.Rule{
 	ID: "IM008", Slug: "image-build-tools", Title: "Build tools in the image",
 	Severity: finding.Medium, Kind: finding.KindImage,
-	Checklist: []string{"build.multi-stage"}, OWASP: []string{"D04"},
+	Checklist: []string{"build.multi-stage"}, CIS: []string{"4.3"}, OWASP: []string{"D04"},
 	Rationale: "Compilers and -dev packages in a runtime image add CVEs and let an intruder build tools in place.",
 	Fix:       "Build in a builder stage and copy only the artifacts into a slim runtime stage.",
 	Bad: []finding.Example{
@@ -109,7 +109,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "IM010", Slug: "image-world-writable", Title: "World-writable files outside /tmp",
 	Severity: finding.Medium, Kind: finding.KindImage,
-	Checklist: []string{"runtime.read-only"}, CIS: []string{"4.8"}, OWASP: []string{"D04"},
+	Checklist: []string{"runtime.read-only"}, OWASP: []string{"D09"},
 	Rationale: "Files anyone can write let any process (or user) in the container change code and configuration.",
 	Fix:       "chmod o-w the paths (or give them to the app user), and prefer a read-only root filesystem.",
 	Bad:       []finding.Example{imgEx(goodImage(map[string]string{"layer0/app/config.py#0666": "x = 1\n"}))},

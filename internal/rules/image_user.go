@@ -29,7 +29,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "IM002", Slug: "image-user-unknown", Title: "Image User does not exist in the image",
 	Severity: finding.High, Kind: finding.KindImage,
-	Checklist: []string{"runtime.non-root"}, CIS: []string{"4.1"},
+	Checklist: []string{"runtime.non-root"}, CIS: []string{"4.1"}, OWASP: []string{"D01"},
 	Rationale: "A named User or group missing from /etc/passwd or /etc/group makes the container fail to start (\"unable to find user\").",
 	Fix:       "Create the user in the image (useradd/adduser) or use a numeric UID:GID.",
 	Bad:       []finding.Example{imgEx(goodImage(map[string]string{"config.json": `{"config":{"User":"web","Healthcheck":{"Test":["CMD","/app/health"]}}}`}))},

@@ -90,7 +90,11 @@ func Run(p *Pass, rs []*Rule) []finding.Finding {
 	p.findings, p.evidence = nil, nil
 	for _, r := range rs {
 		p.rule = r
+		n := len(p.findings)
 		r.Check(p)
+		if ev := evidenceOf[r.ID]; ev != nil {
+			ev(p, p.findings[n:])
+		}
 	}
 	p.rule = nil
 	return p.findings

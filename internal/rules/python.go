@@ -37,7 +37,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "PY002", Slug: "fastapi-docs-exposed", Title: "API docs served without a production gate",
 	Severity: finding.Low, Kind: finding.KindPython,
-	Checklist: []string{"secrets.not-exposed", "runtime.debug-disabled"}, OWASP: []string{"D04"},
+	Checklist: []string{"runtime.debug-disabled"}, OWASP: []string{"D04"},
 	Rationale: "/docs, /redoc and /openapi.json map every endpoint and schema for an attacker; FastAPI serves them by default.",
 	Fix:       "docs_url=\"/docs\" if settings.environment != \"production\" else None (and the same for redoc_url and openapi_url).",
 	Bad:       []finding.Example{pyEx("from fastapi import FastAPI\n\napp = FastAPI(title=\"shop\")\n")},

@@ -34,7 +34,7 @@ const trustedPolicy = "trusted-registries: [registry.example.com]\n"
 var _ = register(finding.Rule{
 	ID: "DF025", Slug: "untrusted-registry", Title: "Image from a registry outside the trusted list",
 	Severity: finding.Medium, Kind: finding.KindDockerfile,
-	Checklist: []string{"build.pinned-versions"}, CIS: []string{"4.2"}, OWASP: []string{"D08"},
+	CIS: []string{"4.2"}, OWASP: []string{"D08"},
 	Rationale: "Only images from registries your organisation controls or vets can be trusted; anything else is third-party code running in production.",
 	Fix:       "Mirror the image into a trusted registry and build FROM it, or add the registry to trusted-registries in .hardhull.yaml after review.",
 	Bad:       []finding.Example{{Files: map[string]string{"Dockerfile": "FROM python:3.12-slim\nUSER 1000\n", ".hardhull.yaml": trustedPolicy}, Note: "with trusted-registries: [registry.example.com]"}},
@@ -53,7 +53,7 @@ var _ = register(finding.Rule{
 var _ = register(finding.Rule{
 	ID: "DC025", Slug: "service-untrusted-registry", Title: "Service image from a registry outside the trusted list",
 	Severity: finding.Medium, Kind: finding.KindCompose,
-	Checklist: []string{"build.pinned-versions"}, CIS: []string{"4.2"}, OWASP: []string{"D08"},
+	CIS: []string{"4.2"}, OWASP: []string{"D08"},
 	Rationale: "Only images from registries your organisation controls or vets can be trusted.",
 	Fix:       "Use the image from a trusted registry, or add the registry to trusted-registries after review.",
 	Bad:       []finding.Example{{Files: map[string]string{"compose.yaml": "services:\n  db:\n    image: postgres:16\n", ".hardhull.yaml": trustedPolicy}, Note: "with trusted-registries: [registry.example.com]"}},

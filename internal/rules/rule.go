@@ -5,6 +5,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,6 +23,16 @@ var catalogue = map[string]*Rule{}
 
 func register(meta finding.Rule, check func(*Pass)) *Rule {
 	m := meta
+	if why := checklistWhy[m.ID]; len(why) > 0 {
+		merged := map[string]string{}
+		for k, v := range why {
+			merged[k] = v
+		}
+		for k, v := range m.ChecklistWhy {
+			merged[k] = v
+		}
+		m.ChecklistWhy = merged
+	}
 	r := &Rule{Rule: &m, Check: check}
 	if _, dup := catalogue[r.ID]; dup {
 		panic("duplicate rule " + r.ID)
@@ -86,8 +97,8 @@ func Validate() error {
 		switch {
 		case r.Slug == "" || r.Title == "" || r.Rationale == "" || r.Fix == "":
 			errs = append(errs, r.ID+": slug, title, rationale and fix are required")
-		case len(r.Checklist) == 0:
-			errs = append(errs, r.ID+": maps to no checklist item")
+		case len(r.Checklist) == 0 && r.ChecklistWhy[""] == "":
+			errs = append(errs, r.ID+": maps to no checklist item and does not say why none applies")
 		case len(r.Bad) == 0 || len(r.Good) == 0:
 			errs = append(errs, r.ID+": needs at least one bad and one good example")
 		case r.Check == nil:
@@ -100,6 +111,24 @@ func Validate() error {
 		for _, c := range r.Checklist {
 			if finding.ChecklistItem(c) == nil {
 				errs = append(errs, fmt.Sprintf("%s: unknown checklist key %q", r.ID, c))
+			}
+			if strings.TrimSpace(r.ChecklistWhy[c]) == "" {
+				errs = append(errs, fmt.Sprintf("%s: no reason for checklist item %q (ChecklistWhy)", r.ID, c))
+			}
+		}
+		for c := range r.ChecklistWhy {
+			if c != "" && !slices.Contains(r.Checklist, c) || c == "" && len(r.Checklist) > 0 {
+				errs = append(errs, fmt.Sprintf("%s: reason for %q, which is not among its checklist items", r.ID, c))
+			}
+		}
+		for _, id := range r.CIS {
+			if finding.CISRecommendation(id) == nil {
+				errs = append(errs, fmt.Sprintf("%s: CIS %q is not a recommendation of %s", r.ID, id, finding.CISVersion))
+			}
+		}
+		for _, id := range r.OWASP {
+			if finding.OWASPRisk(id) == nil {
+				errs = append(errs, fmt.Sprintf("%s: OWASP %q is not in the OWASP Docker Top 10", r.ID, id))
 			}
 		}
 	}

@@ -17,7 +17,8 @@ import (
 
 // hardened is the hardened container: --read-only --cap-drop ALL
 // --security-opt no-new-privileges --memory 64m --cpus 0.5 --pids-limit 50
-// --user 1000 --restart on-failure:5, with a healthcheck, on its own network.
+// --user 1000 --restart on-failure:5 --log-opt max-size=10m, with a
+// healthcheck, on its own network.
 func hardened(img, net string) (*container.Config, *container.HostConfig) {
 	pids := int64(50)
 	cfg := &container.Config{Image: img, User: "1000", Cmd: []string{"sleep", "3600"}}
@@ -28,6 +29,7 @@ func hardened(img, net string) (*container.Config, *container.HostConfig) {
 		Resources:      container.Resources{Memory: 64 << 20, NanoCPUs: 5e8, PidsLimit: &pids},
 		RestartPolicy:  container.RestartPolicy{Name: "on-failure", MaximumRetryCount: 5},
 		NetworkMode:    container.NetworkMode(net),
+		LogConfig:      container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "10m", "max-file": "3"}},
 	}
 	return cfg, hc
 }
@@ -70,6 +72,10 @@ func TestRealContainers(t *testing.T) {
 			c.Env = []string{"SECRET_KEY=mysecretkey123"}
 		}, []string{"RT018"}},
 		{"debug-env", func(c *container.Config, _ *container.HostConfig) { c.Env = []string{"DEBUG=true"} }, []string{"RT020"}},
+		{"logs-unbounded", func(_ *container.Config, h *container.HostConfig) {
+			h.LogConfig = container.LogConfig{Type: "json-file"}
+		}, []string{"RT022"}},
+		{"logs-none", func(_ *container.Config, h *container.HostConfig) { h.LogConfig = container.LogConfig{Type: "none"} }, []string{"RT021"}},
 		{"privileged", func(_ *container.Config, h *container.HostConfig) { h.Privileged = true }, []string{"RT002"}},
 		{"device", func(_ *container.Config, h *container.HostConfig) {
 			h.Devices = []container.DeviceMapping{{PathOnHost: "/dev/null", PathInContainer: "/dev/hostnull", CgroupPermissions: "rwm"}}

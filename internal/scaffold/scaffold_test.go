@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/hardhull/hardhull/internal/compose"
+	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/scan"
@@ -64,9 +65,11 @@ func TestGolden(t *testing.T) {
 // wantFiles is the file set each template must produce: the container
 // files the issue names, the secrets directory and the app skeleton.
 var wantFiles = map[string][]string{
-	"fastapi": {".dockerignore", ".env.example", ".gitignore", "Dockerfile", "README.md",
-		"app/__init__.py", "app/config.py", "app/main.py", "compose.yaml", "nginx/default.conf",
-		"requirements.txt", "secrets/.gitignore", "secrets/README.md"},
+	"fastapi": {".dockerignore", ".env.example", ".github/workflows/hardhull.yml", ".gitignore", ".hardhull.yaml",
+		"Dockerfile", "Makefile", "README.md",
+		"app/__init__.py", "app/config.py", "app/main.py", "compose.override.yaml", "compose.yaml", "nginx/default.conf",
+		"requirements-dev.txt", "requirements.txt", "secrets/.gitignore", "secrets/README.md",
+		"tests/__init__.py", "tests/test_app.py"},
 	"go": {".dockerignore", ".env.example", ".gitignore", "Dockerfile", "README.md",
 		"compose.yaml", "go.mod", "main.go"},
 	"python": {".dockerignore", ".env.example", ".gitignore", "Dockerfile", "README.md",
@@ -118,6 +121,28 @@ func TestScanClean(t *testing.T) {
 				}
 				for _, e := range res.Errors {
 					t.Errorf("input error: %s:%d: %s", e.Path, e.Line, e.Message)
+				}
+				// As `hardhull scan` judges it: with the project's own policy and
+				// inline ignores. The only finding they may suppress is DC019 in
+				// the development override, which says why it ignores it.
+				devOnly := 0
+				for _, f := range res.Findings {
+					if f.Rule.ID == "DC019" && f.Location.Path == "compose.override.yaml" {
+						devOnly++
+					}
+				}
+				cfg := &config.Config{}
+				if p, ok := config.Find(dir); ok && strings.HasPrefix(p, dir) {
+					if cfg, err = config.Load(p); err != nil {
+						t.Fatal(err)
+					}
+				}
+				(&config.Policy{Config: cfg, Root: dir}).Apply(res)
+				if res.Suppressed != devOnly {
+					t.Errorf("policy suppressed %d findings, want only the %d DC019 of compose.override.yaml", res.Suppressed, devOnly)
+				}
+				if devOnly > 0 && !strings.Contains(string(fileData(files, "compose.override.yaml")), "hardhull ignore-file=DC019 -- ") {
+					t.Error("compose.override.yaml is judged as development-only without saying so")
 				}
 				df004 := 0
 				for _, f := range res.Findings {

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 
@@ -49,12 +48,23 @@ func (s *scanner) loadCompose(ctx context.Context) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			p, err := compose.Load(ctx, compose.Options{Files: set.files})
+			p, err := s.loadSet(ctx, &s.composeSets[i])
 			out[i] = loaded{p, err}
 			if err == nil {
 				pass := &rules.Pass{Ext: rules.Extensions{Compose: p, Display: displayer(set), TrustedRegistries: s.opts.TrustedRegistries}}
 				s.addFindings(rules.Run(pass, cRules))
 				s.addEvidence(pass.Evidences())
+				disp := displayer(set)
+				for _, svc := range p.Services() {
+					if _, builds := svc.BuildSpec(); builds || svc.Image == "" {
+						continue // the image is what the build produces
+					}
+					if raw, ok := svc.Raw("image"); ok && raw.Interpolated {
+						continue
+					}
+					pos := svc.Pos("image")
+					s.addImage(svc.Image, finding.Location{Path: disp(pos.File), Line: pos.Line, Column: pos.Column})
+				}
 			}
 		}()
 	}
@@ -80,9 +90,43 @@ func (s *scanner) loadCompose(ctx context.Context) {
 			}
 			continue
 		}
+		for _, oe := range set.overlayErrs {
+			s.inputError(oe.display, oe.line, oe.err)
+		}
 		s.count(finding.KindCompose, 1)
 		s.link(p, displayer(set))
 	}
+}
+
+// loadSet loads a compose set. When overlays merged onto a base make the
+// load fail, the base loads alone and each overlay is added back in turn;
+// one that still fails is reported as its own error.
+func (s *scanner) loadSet(ctx context.Context, set *composeSet) (*compose.Project, error) {
+	p, err := compose.Load(ctx, compose.Options{Files: set.files, Shadowed: set.shadowed})
+	if err == nil || set.baseFiles <= 0 || set.baseFiles >= len(set.files) {
+		return p, err
+	}
+	files, display := append([]string(nil), set.files[:set.baseFiles]...), append([]string(nil), set.display[:set.baseFiles]...)
+	p, berr := compose.Load(ctx, compose.Options{Files: files, Shadowed: set.shadowed})
+	if berr != nil {
+		return nil, err
+	}
+	for i := set.baseFiles; i < len(set.files); i++ {
+		np, oerr := compose.Load(ctx, compose.Options{Files: append(files, set.files[i]), Shadowed: set.shadowed})
+		if oerr != nil {
+			line := 0
+			var ce *compose.Error
+			if errors.As(oerr, &ce) {
+				line, oerr = ce.Line, errors.New(ce.Msg)
+			}
+			set.overlayErrs = append(set.overlayErrs, overlayErr{set.display[i], line, oerr})
+			continue
+		}
+		p = np
+		files, display = append(files, set.files[i]), append(display, set.display[i])
+	}
+	set.files, set.display = files, display
+	return p, nil
 }
 
 // displayer maps compose file paths on disk to the paths reported.
@@ -90,6 +134,9 @@ func displayer(set composeSet) func(string) string {
 	m := map[string]string{}
 	for i, f := range set.files {
 		m[f] = set.display[i]
+	}
+	for i, f := range set.shadowed {
+		m[f] = set.shadowDisplay[i]
 	}
 	return func(p string) string {
 		if d, ok := m[p]; ok {
@@ -167,70 +214,23 @@ func (s *scanner) link(p *compose.Project, disp func(string) string) {
 	}
 }
 
-// groupCompose loads each directory's default files (base + override) as
-// one project, and every other compose variant on its own.
+// groupCompose groups discovered compose files into projects with
+// compose.Group, the one grouping scan and fix share.
 func groupCompose(root string, files []string, rel func(string) string) []composeSet {
-	byDir := map[string][]string{}
-	var dirs []string
-	for _, f := range files {
-		d := filepath.Dir(f)
-		if _, ok := byDir[d]; !ok {
-			dirs = append(dirs, d)
-		}
-		byDir[d] = append(byDir[d], f)
-	}
-	sort.Strings(dirs)
 	var out []composeSet
-	for _, d := range dirs {
-		var base, over, rest []string
-		for _, f := range byDir[d] {
-			low := strings.ToLower(filepath.Base(f))
-			switch {
-			case low == "compose.yaml" || low == "compose.yml" || low == "docker-compose.yaml" || low == "docker-compose.yml":
-				base = append(base, f)
-			case strings.Contains(low, ".override."):
-				over = append(over, f)
-			default:
-				rest = append(rest, f)
-			}
+	for _, set := range compose.Group(root, files) {
+		cs := composeSet{baseFiles: set.Base}
+		for _, f := range set.Files {
+			abs, _ := filepath.Abs(filepath.Join(root, filepath.FromSlash(f)))
+			cs.files = append(cs.files, abs)
+			cs.display = append(cs.display, rel(f))
 		}
-		mk := func(fs ...string) composeSet {
-			cs := composeSet{}
-			for _, f := range fs {
-				abs, _ := filepath.Abs(filepath.Join(root, f))
-				cs.files = append(cs.files, abs)
-				cs.display = append(cs.display, rel(f))
-			}
-			return cs
+		for _, f := range set.Shadowed {
+			abs, _ := filepath.Abs(filepath.Join(root, filepath.FromSlash(f)))
+			cs.shadowed = append(cs.shadowed, abs)
+			cs.shadowDisplay = append(cs.shadowDisplay, rel(f))
 		}
-		if len(base) > 0 {
-			// docker compose picks the first of its default names; the
-			// others in the same directory are audited on their own.
-			set := []string{base[0]}
-			for _, o := range over {
-				if overrideOf(o, base[0]) {
-					set = append(set, o)
-				} else {
-					rest = append(rest, o)
-				}
-			}
-			out = append(out, mk(set...))
-			for _, b := range base[1:] {
-				out = append(out, mk(b))
-			}
-		} else {
-			rest = append(rest, over...)
-		}
-		for _, r := range rest {
-			out = append(out, mk(r))
-		}
+		out = append(out, cs)
 	}
 	return out
-}
-
-func overrideOf(over, base string) bool {
-	b := strings.ToLower(filepath.Base(base))
-	ext := filepath.Ext(b)
-	return strings.EqualFold(filepath.Base(over), strings.TrimSuffix(b, ext)+".override"+ext) ||
-		strings.EqualFold(filepath.Base(over), strings.TrimSuffix(b, ext)+".override"+map[string]string{".yml": ".yaml", ".yaml": ".yml"}[ext])
 }

@@ -110,25 +110,25 @@ func isDockerfileName(base string) bool {
 	return false
 }
 
+// isComposeName is the one place compose file names are recognised:
+// compose.y(a)ml, docker-compose.y(a)ml, compose.<x>.y(a)ml,
+// docker-compose.<x>.y(a)ml, docker-compose-<x>.y(a)ml and <x>-compose.y(a)ml.
 func isComposeName(low string) bool {
-	for _, ext := range []string{".yaml", ".yml"} {
-		stem, ok := strings.CutSuffix(low, ext)
-		if !ok {
-			continue
+	stem, ok := strings.CutSuffix(low, ".yaml")
+	if !ok {
+		if stem, ok = strings.CutSuffix(low, ".yml"); !ok {
+			return false
 		}
-		for _, p := range []string{"compose", "docker-compose"} {
-			// compose.yaml, compose.override.yaml, docker-compose.prod.yml.
-			if stem == p || (strings.HasPrefix(stem, p+".") && len(stem) > len(p)+1) {
-				return true
-			}
-		}
-		// docker-compose-<x>.yml and <x>-compose.yml.
-		if rest, ok := strings.CutPrefix(stem, "docker-compose-"); ok && rest != "" {
-			return true
-		}
-		if x, ok := strings.CutSuffix(stem, "-compose"); ok && x != "" && x != "docker" {
-			return true
-		}
+	}
+	switch {
+	case stem == "compose" || stem == "docker-compose":
+		return true
+	case strings.HasPrefix(stem, "compose.") && len(stem) > len("compose."),
+		strings.HasPrefix(stem, "docker-compose.") && len(stem) > len("docker-compose."),
+		strings.HasPrefix(stem, "docker-compose-") && len(stem) > len("docker-compose-"):
+		return true
+	case strings.HasSuffix(stem, "-compose") && len(stem) > len("-compose"):
+		return true
 	}
 	return false
 }
@@ -140,7 +140,10 @@ type Discovered struct {
 	Ignores     []string
 	Python      []string
 	CI          []string
-	Deps        []string
+	// Daemons are Docker daemon configurations (etc/docker/daemon.json).
+	Daemons []string
+	// Deps are Python dependency files (requirements*.txt, lockfiles).
+	Deps []string
 }
 
 // Filter is what the user excludes from discovery and what extra names
@@ -276,10 +279,14 @@ func DiscoverFiltered(root string, flt *Filter) (*Discovered, error) {
 		if !e.Type().IsRegular() || flt.Skip(rel) {
 			return nil
 		}
+		if isDaemonConfig(rel) {
+			d.Daemons = append(d.Daemons, rel)
+			return nil
+		}
 		add(rel, flt.classify(rel, p))
 		return nil
 	})
-	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python, d.CI, d.Deps} {
+	for _, l := range [][]string{d.Dockerfiles, d.Compose, d.Ignores, d.Python, d.CI, d.Daemons, d.Deps} {
 		sort.Strings(l)
 	}
 	return d, err

@@ -34,4 +34,5 @@ func (s *scanner) runPythonSource(name string, b []byte) {
 	s.count(finding.KindPython, 1)
 	p := &rules.Pass{Ext: rules.Extensions{Python: pf, PythonPath: name, PythonSource: b}}
 	s.addFindings(rules.Run(p, kindRules(s.rules, finding.KindPython)))
+	s.addEvidence(p.Evidences())
 }

@@ -41,6 +41,11 @@ type Options struct {
 	// that form one project each (config `compose:`); discovery does not
 	// group those files again.
 	ComposeSets [][]string
+	// OnImage, when set, receives every external image the project builds
+	// from (FROM, COPY --from, RUN --mount=from) or runs (compose image:),
+	// with where it is named, once
+	// the scan is done, in a stable order (for --verify-bases).
+	OnImage func(ref string, at finding.Location)
 	// Vulns configure matching the Python dependency files against the
 	// vulnerability database.
 	Vulns vuln.Options
@@ -83,6 +88,8 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	s.checkIgnores()
 	s.runPython()
 	s.runCI()
+	s.runDaemons()
+	s.reportImages()
 	s.runDeps()
 	sortFindings(res.Findings)
 	return res, nil
@@ -101,10 +108,42 @@ type scanner struct {
 	ci          []fileRef
 	deps        []fileRef
 	ignores     []fileRef
+	daemons     []fileRef // daemon.json files
 	single      bool
 	root        string // the one directory scanned, for relative paths
 	contexts    map[string]*ctxEntry
 	scanned     map[string]*secretEntry
+	images      []namedImage
+}
+
+type namedImage struct {
+	ref string
+	at  finding.Location
+}
+
+func (s *scanner) addImage(ref string, at finding.Location) {
+	if s.opts.OnImage == nil || ref == "" || strings.Contains(ref, "$") || strings.EqualFold(ref, "scratch") {
+		return
+	}
+	s.mu.Lock()
+	s.images = append(s.images, namedImage{ref, at})
+	s.mu.Unlock()
+}
+
+func (s *scanner) reportImages() {
+	if s.opts.OnImage == nil {
+		return
+	}
+	sort.SliceStable(s.images, func(i, j int) bool {
+		a, b := s.images[i].at, s.images[j].at
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Line < b.Line
+	})
+	for _, im := range s.images {
+		s.opts.OnImage(im.ref, im.at)
+	}
 }
 
 type fileRef struct{ display, abs string }
@@ -112,6 +151,18 @@ type fileRef struct{ display, abs string }
 type composeSet struct {
 	files   []string // on disk
 	display []string // as reported
+	// baseFiles counts the leading files that are the base and its
+	// default override; the rest are overlays merged onto it.
+	baseFiles     int
+	shadowed      []string // default-named copies compose does not read
+	shadowDisplay []string
+	overlayErrs   []overlayErr
+}
+
+type overlayErr struct {
+	display string
+	line    int
+	err     error
 }
 
 func (s *scanner) inputError(path string, line int, err error) {
@@ -151,6 +202,10 @@ func (s *scanner) addPath(p string) error {
 	}
 	if !st.IsDir() {
 		abs, _ := filepath.Abs(p)
+		if filepath.Base(p) == "daemon.json" {
+			s.daemons = append(s.daemons, fileRef{p, abs})
+			return nil
+		}
 		switch Classify(p) {
 		case ComposeKind:
 			s.composeSets = append(s.composeSets, composeSet{files: []string{abs}, display: []string{p}})
@@ -221,6 +276,10 @@ func (s *scanner) addPath(p string) error {
 	for _, f := range d.CI {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.ci = append(s.ci, fileRef{rel(f), abs})
+	}
+	for _, f := range d.Daemons {
+		abs, _ := filepath.Abs(filepath.Join(p, f))
+		s.daemons = append(s.daemons, fileRef{rel(f), abs})
 	}
 	for _, f := range d.Deps {
 		abs, _ := filepath.Abs(filepath.Join(p, f))

@@ -64,6 +64,14 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 		return
 	}
 	s.count(finding.KindDockerfile, 1)
+	for _, st := range f.Stages {
+		if st.Parent == nil && len(st.Unresolved) == 0 {
+			s.addImage(st.Image, finding.Location{Path: u.path, Line: st.Line, Column: 1})
+		}
+	}
+	for _, use := range f.PulledImages() {
+		s.addImage(use.Ref, finding.Location{Path: u.path, Line: use.In.Line, Column: 1})
+	}
 	target := s.opts.Target
 	if u.target != "" {
 		target = u.target

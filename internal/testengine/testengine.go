@@ -71,14 +71,31 @@ const (
 
 var (
 	imagesMu sync.Mutex
-	images   = map[string]string{} // tag -> hash of its Dockerfile
+	images   = map[string]builtImage{} // requested tag -> what was built
 )
+
+type builtImage struct {
+	key string // hash of its Dockerfile
+	tag string // the tag it got: the requested one made unique to this process
+}
+
+// processTag makes a requested tag this process's own, so that removing it
+// when the tests end cannot pull an image from under another test process
+// (another package, or another run of this one) using the same engine.
+func processTag(tag string) string {
+	return tag + "-" + runID
+}
+
+// runID tells this test process's images apart from any other's.
+var runID = "p" + strconv.Itoa(os.Getpid()) + randomHex()[:4]
 
 // BusyboxImage builds (once per test binary run and tag) an image FROM
 // scratch holding a static busybox with its applets installed in /bin,
 // /etc/passwd and /etc/group with root and app (1000), and the given extra
-// Dockerfile lines appended (HEALTHCHECK, USER, ...). It returns the tag.
-// Asking for the same tag with different extra lines fails the test.
+// Dockerfile lines appended (HEALTHCHECK, USER, ...). It returns the tag
+// the image got: the requested one with a suffix unique to this process.
+// Asking for the same tag with different extra lines fails the test. Main
+// removes the image when the package's tests end.
 func BusyboxImage(t testing.TB, cli *client.Client, tag, extraDockerfile string) string {
 	t.Helper()
 	if !strings.Contains(tag, ":") {
@@ -99,11 +116,13 @@ func BusyboxImage(t testing.TB, cli *client.Client, tag, extraDockerfile string)
 	imagesMu.Lock()
 	defer imagesMu.Unlock()
 	if have, ok := images[tag]; ok {
-		if have != key {
+		if have.key != key {
 			t.Fatalf("testengine: image %s already built with different Dockerfile lines in this run", tag)
 		}
-		return tag
+		return have.tag
 	}
+	requested := tag
+	tag = processTag(tag)
 	bb, err := readBusybox()
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +142,7 @@ func BusyboxImage(t testing.TB, cli *client.Client, tag, extraDockerfile string)
 		Tags:        []string{tag},
 		Remove:      true,
 		ForceRemove: true,
-		Labels:      map[string]string{Label: "1"},
+		Labels:      OwnLabels(),
 		// The classic builder is what every engine from 20.10 on has.
 		Version: build.BuilderV1,
 	})
@@ -134,7 +153,7 @@ func BusyboxImage(t testing.TB, cli *client.Client, tag, extraDockerfile string)
 	if err := readBuildStream(resp.Body); err != nil {
 		t.Fatalf("testengine: build %s: %v\nDockerfile:\n%s", tag, err, df)
 	}
-	images[tag] = key
+	images[requested] = builtImage{key: key, tag: tag}
 	return tag
 }
 
@@ -248,9 +267,9 @@ func Start(ctx context.Context, cli *client.Client, opts RunOptions) (string, er
 	for k, v := range cfg.Labels {
 		labels[k] = v
 	}
-	labels[Label] = "1"
-	labels[LabelPID] = strconv.Itoa(os.Getpid())
-	labels[LabelHost] = hostname()
+	for k, v := range OwnLabels() {
+		labels[k] = v
+	}
 	cfg.Labels = labels
 	name := opts.Name
 	if name == "" {

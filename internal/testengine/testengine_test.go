@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -52,8 +53,8 @@ func execOut(t *testing.T, cli *client.Client, id string, cmd ...string) string 
 func TestBusyboxImageAndRun(t *testing.T) {
 	cli := Require(t)
 	img := BusyboxImage(t, cli, "hardhull-test/busybox:testengine", "USER app\nHEALTHCHECK --interval=1s CMD true")
-	if img != "hardhull-test/busybox:testengine" {
-		t.Errorf("tag = %q", img)
+	if img != "hardhull-test/busybox:testengine-"+runID {
+		t.Errorf("tag = %q, want the requested one made this process's", img)
 	}
 	// Same tag and lines again: served from the cache, same tag back.
 	if again := BusyboxImage(t, cli, "hardhull-test/busybox:testengine", "USER app\nHEALTHCHECK --interval=1s CMD true"); again != img {
@@ -64,7 +65,7 @@ func TestBusyboxImageAndRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ins.Config.User != "app" || ins.Config.Healthcheck == nil || ins.Config.Labels[Label] != "1" {
+	if ins.Config.User != "app" || ins.Config.Healthcheck == nil || ins.Config.Labels[Label] != "1" || ins.Config.Labels[LabelPID] != strconv.Itoa(os.Getpid()) {
 		t.Errorf("image config: User=%q Healthcheck=%v Labels=%v, want app, set, %s=1",
 			ins.Config.User, ins.Config.Healthcheck, ins.Config.Labels, Label)
 	}
@@ -240,5 +241,56 @@ func TestRequireWithoutEngine(t *testing.T) {
 				t.Errorf("local: fatal=%q skipped=%q, want a skip saying how to get an engine", rec.msg, rec.skipped)
 			}
 		})
+	}
+}
+
+// leftovers finds what this process left on the engine, and only that.
+func TestLeftovers(t *testing.T) {
+	cli := Require(t)
+	img := BusyboxImage(t, cli, "hardhull-test/busybox:testengine-leftovers", "")
+	ctx := context.Background()
+	id, err := Start(ctx, cli, RunOptions{Config: &container.Config{Image: img}, CreateOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Remove(cli, id) })
+	// Someone else's container on the same engine: not ours to report.
+	other, err := cli.ContainerCreate(ctx, &container.Config{Image: img, Cmd: []string{"true"}, Labels: map[string]string{Label: "1", LabelPID: "1", LabelHost: hostname()}}, nil, nil, nil, Unique("hardhull-test-other-"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Remove(cli, other.ID) })
+	got := strings.Join(leftovers(ctx, cli, false), "\n")
+	if !strings.Contains(got, "container "+id[:12]) || !strings.Contains(got, "image ") {
+		t.Errorf("leftovers do not name the container %s and the image:\n%s", id[:12], got)
+	}
+	if strings.Contains(got, other.ID[:12]) {
+		t.Errorf("leftovers name another process's container:\n%s", got)
+	}
+	Remove(cli, id)
+	if got := strings.Join(leftovers(ctx, cli, false), "\n"); strings.Contains(got, id[:12]) {
+		t.Errorf("removed container still reported:\n%s", got)
+	}
+}
+
+// Without an engine, a package's TestMain says in one line that its
+// engine tests are skipped and why. Run as a child with no terminal, so
+// the line goes to stderr.
+func TestMainSaysWhatIsSkipped(t *testing.T) {
+	if os.Getenv("TESTENGINE_CHILD") == "1" {
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMainSaysWhatIsSkipped$")
+	cmd.Env = append(os.Environ(), "TESTENGINE_CHILD=1", "CI=", "DOCKER_HOST=unix:///nonexistent/docker.sock")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("child: %v\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	want := "hardhull tests: test engine helpers: skipped, no Docker engine at unix:///nonexistent/docker.sock"
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], want) || !strings.Contains(lines[0], ".ci/docker-up.sh") {
+		t.Errorf("stderr %q, want one line starting %q", stderr.String(), want)
 	}
 }

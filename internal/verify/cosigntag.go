@@ -78,9 +78,11 @@ func cosignTag(ctx context.Context, st Store, digest v1.Hash, t Trust, r *Report
 
 // blob reads a layer's bytes as stored (the signed bytes are the blob,
 // not a decompressed form) and checks them against the descriptor.
-func blob(img v1.Image, d v1.Descriptor) ([]byte, error) {
+func blob(img v1.Image, d v1.Descriptor) ([]byte, error) { return blobCapped(img, d, maxPayload) }
+
+func blobCapped(img v1.Image, d v1.Descriptor, maxPayload int64) ([]byte, error) {
 	if d.Size > maxPayload {
-		return nil, fmt.Errorf("payload of %d bytes, more than the %d accepted", d.Size, maxPayload)
+		return nil, fmt.Errorf("blob of %d bytes, more than the %d accepted", d.Size, maxPayload)
 	}
 	l, err := img.LayerByDigest(d.Digest)
 	if err != nil {
@@ -95,12 +97,12 @@ func blob(img v1.Image, d v1.Descriptor) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > maxPayload {
-		return nil, fmt.Errorf("payload larger than %d bytes", maxPayload)
+	if int64(len(b)) > maxPayload {
+		return nil, fmt.Errorf("blob larger than %d bytes", maxPayload)
 	}
 	sum := sha256.Sum256(b)
 	if d.Digest.Algorithm != "sha256" || d.Digest.Hex != hex.EncodeToString(sum[:]) {
-		return nil, fmt.Errorf("payload does not match its digest %s", d.Digest)
+		return nil, fmt.Errorf("blob does not match its digest %s", d.Digest)
 	}
 	return b, nil
 }
@@ -119,7 +121,7 @@ func judgeSimpleSigning(where string, payload []byte, ann map[string]string, dig
 		return s
 	}
 	if cert := ann[AnnotationCertificate]; cert != "" {
-		s.Status, s.Reason = Invalid, "keyless signature in the classic layout: hardhull verifies keyless signatures stored as Sigstore bundles (cosign v3, or cosign v2 with --new-bundle-format)"
+		judgeKeylessSimpleSigning(&s, payload, raw, ann, t)
 	} else {
 		s.Status, s.Reason = Invalid, "signature verifies with none of the trusted keys"
 		if len(t.Keys) == 0 {

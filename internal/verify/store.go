@@ -99,3 +99,37 @@ func notFound(err error) bool {
 	}
 	return false
 }
+
+// Memo wraps a Store so that referrer lists and manifests read by digest
+// are fetched once per check (signatures and attestations share them).
+func Memo(st Store) Store {
+	return &memo{Store: st, refs: map[v1.Hash][]v1.Descriptor{}, imgs: map[v1.Hash]v1.Image{}}
+}
+
+type memo struct {
+	Store
+	refs map[v1.Hash][]v1.Descriptor
+	imgs map[v1.Hash]v1.Image
+}
+
+func (m *memo) Referrers(ctx context.Context, d v1.Hash) ([]v1.Descriptor, error) {
+	if r, ok := m.refs[d]; ok {
+		return r, nil
+	}
+	r, err := m.Store.Referrers(ctx, d)
+	if err == nil {
+		m.refs[d] = r
+	}
+	return r, err
+}
+
+func (m *memo) Image(ctx context.Context, d v1.Hash) (v1.Image, error) {
+	if img, ok := m.imgs[d]; ok {
+		return img, nil
+	}
+	img, err := m.Store.Image(ctx, d)
+	if err == nil {
+		m.imgs[d] = img
+	}
+	return img, err
+}

@@ -156,5 +156,8 @@ func Signatures(ctx context.Context, st Store, digest v1.Hash, t Trust) (*Report
 	if err := cosignTag(ctx, st, digest, t, r); err != nil {
 		return nil, err
 	}
+	if err := bundleReferrers(ctx, st, digest, t, r); err != nil {
+		return nil, err
+	}
 	return r, nil
 }

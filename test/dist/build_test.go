@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hardhull/hardhull/internal/testengine"
 )
 
 // binDir holds the binaries this package builds, once per run.
@@ -25,7 +27,7 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	binDir = d
-	code := m.Run()
+	code := testengine.Main(m, "hardhull's own image on the engine")
 	os.RemoveAll(d)
 	os.Exit(code)
 }

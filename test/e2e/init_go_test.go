@@ -356,6 +356,9 @@ func runConfig(t *testing.T, s compose.Service, img string) (*container.Config, 
 			PidsLimit: &pids,
 		},
 	}
+	if s.Logging != nil {
+		hc.LogConfig = container.LogConfig{Type: s.Logging.Driver, Config: s.Logging.Options}
+	}
 	for _, p := range s.Tmpfs {
 		hc.Tmpfs[p] = ""
 	}

@@ -1,0 +1,10 @@
+package runtimeaudit
+
+import (
+	"os"
+	"testing"
+
+	"github.com/hardhull/hardhull/internal/testengine"
+)
+
+func TestMain(m *testing.M) { os.Exit(testengine.Main(m, "runtime audits of live containers")) }
