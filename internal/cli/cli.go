@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/hardhull/hardhull/internal/buildinfo"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Version is what reports name: a link-time value (see internal/buildinfo;
@@ -58,6 +60,7 @@ func Execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return flagsFromEnv(c) }
 	root.AddCommand(newScanCmd(), newRulesCmd(), newExplainCmd(), newVersionCmd())
 	for _, c := range extraCommands {
 		root.AddCommand(c())
@@ -87,4 +90,28 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// flagsFromEnv gives every flag a HARDHULL_<FLAG> environment variable
+// (--fail-on is HARDHULL_FAIL_ON); a flag on the command line wins.
+func flagsFromEnv(c *cobra.Command) error {
+	var err error
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Changed || err != nil || f.Name == "help" {
+			return
+		}
+		v, ok := os.LookupEnv(EnvName(f.Name))
+		if !ok {
+			return
+		}
+		if e := c.Flags().Set(f.Name, v); e != nil {
+			err = usageErr("%s: %v", EnvName(f.Name), e)
+		}
+	})
+	return err
+}
+
+// EnvName is the environment variable for a flag.
+func EnvName(flag string) string {
+	return "HARDHULL_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
 }

@@ -20,9 +20,11 @@ func newFixCmd() *cobra.Command {
 		pinFrom  string
 		insecure bool
 		cfg      string
+		files    []string
+		format   string
 	)
 	c := &cobra.Command{
-		Use:   "fix [PATH]",
+		Use:   "fix [PATH...]",
 		Short: "Repair what scan finds: print a unified diff, or apply it with --write",
 		Long: `fix runs the scan, then edits the Dockerfiles, compose files and .dockerignore
 files in place for every finding that has a mechanical fix, keeping every other
@@ -34,21 +36,37 @@ gate CI. Fixes that cannot be made safely are skipped and listed on stderr.`,
   hardhull fix --rule DC005,DF014
   hardhull fix --pin                  # also pin base images by digest (registry)
   hardhull fix --pin-from docker:     # ... using the local engine's pulled images`,
-		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts := fix.Options{Path: ".", Rules: only, Pin: pin || pinFrom != "", PinFrom: pinFrom, Insecure: insecure, ConfigPath: cfg}
-			if len(args) == 1 {
-				opts.Path = args[0]
-			}
+			opts := fix.Options{Path: ".", Rules: only, Pin: pin || pinFrom != "", PinFrom: pinFrom, Insecure: insecure, ConfigPath: cfg, ComposeFiles: files}
 			if pinFrom != "" && pinFrom != "docker:" && pinFrom != "registry" {
 				return usageErr("--pin-from: want docker: or registry")
 			}
 			if pinFrom == "registry" {
 				opts.PinFrom = ""
 			}
-			res, err := fix.Plan(c.Context(), opts)
-			if err != nil {
-				return usageErr("%v", err)
+			if format != "diff" && format != "json" {
+				return usageErr("--format: want diff or json")
+			}
+			paths := args
+			if len(paths) == 0 {
+				paths = []string{"."}
+			}
+			var plans []*fix.Result
+			for i, p := range paths {
+				o := opts
+				o.Path = p
+				if i > 0 {
+					o.ComposeFiles = nil // -f files belong to one project
+				}
+				r, err := fix.Plan(c.Context(), o)
+				if err != nil {
+					return usageErr("%v", err)
+				}
+				plans = append(plans, r)
+			}
+			res := plans[0]
+			if len(paths) > 1 {
+				res = fix.Merge(paths, plans)
 			}
 			stderr := c.ErrOrStderr()
 			for _, e := range res.Errors {
@@ -58,10 +76,20 @@ gate CI. Fixes that cannot be made safely are skipped and listed on stderr.`,
 				if err := res.Write(); err != nil {
 					return &exitError{code: 2, err: err}
 				}
-			} else if err := res.Diff(c.OutOrStdout()); err != nil {
-				return &exitError{code: 2, err: err}
 			}
-			res.Summary(stderr)
+			switch {
+			case format == "json":
+				if err := res.WriteJSON(c.OutOrStdout(), write); err != nil {
+					return &exitError{code: 2, err: err}
+				}
+			case !write:
+				if err := res.Diff(c.OutOrStdout()); err != nil {
+					return &exitError{code: 2, err: err}
+				}
+			}
+			if format != "json" {
+				res.Summary(stderr)
+			}
 			switch {
 			case len(res.Errors) > 0:
 				return &exitError{code: 2}
@@ -78,5 +106,7 @@ gate CI. Fixes that cannot be made safely are skipped and listed on stderr.`,
 	f.StringVar(&pinFrom, "pin-from", "", "where --pin resolves digests: registry (default) or docker: (the local engine)")
 	f.BoolVar(&insecure, "insecure", false, "allow plain-HTTP registries when pinning")
 	f.StringVar(&cfg, "config", "", "policy file (default: .hardhull.yaml in the target directory or its parents)")
+	f.StringArrayVarP(&files, "file", "f", nil, "compose file to fix (repeatable, merged in order like docker compose -f)")
+	f.StringVar(&format, "format", "diff", "diff (a unified diff and a summary on stderr) or json (the plan, for bots)")
 	return c
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/finding"
@@ -26,6 +27,7 @@ type outputFlags struct {
 	severities    []string
 	exitCode      int
 	summary       bool
+	quiet         bool
 	// sources is the content of inputs read from stdin, for inline ignores.
 	sources map[string][]byte
 }
@@ -42,6 +44,7 @@ func (o *outputFlags) register(c *cobra.Command) {
 	f.StringSliceVar(&o.severities, "severity", nil, "show only these severities (e.g. critical,high); the exit code still follows --fail-on")
 	f.IntVar(&o.exitCode, "exit-code", 1, "exit code when a finding is at or above --fail-on (0: report only)")
 	f.BoolVar(&o.summary, "summary", false, "text: list only the top problems by severity with counts")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no report on stdout (errors still go to stderr; -o still writes); the exit code says it all")
 }
 
 // loadConfig finds and reads the policy file for a target directory.
@@ -132,6 +135,9 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 		res = config.ShowSeverities(res, shown)
 	}
 	var w io.Writer = c.OutOrStdout()
+	if o.quiet {
+		w = io.Discard
+	}
 	if o.output != "" && o.output != "-" {
 		f, err := os.Create(o.output)
 		if err != nil {
@@ -143,7 +149,7 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 	base := pathBase(res.Target)
 	rep, err := report.New(o.format, report.Options{Color: !o.noColor && o.output == "" && isTerminal(w) && os.Getenv("NO_COLOR") == "",
 		Version: Version, Catalogue: catalogueMeta(), Summary: o.summary, PathBase: base, SourceRoot: report.SourceRoot(base),
-		FailOn: failOn, ReportOnly: reportOnly})
+		FailOn: failOn, ReportOnly: reportOnly, Time: time.Now()})
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -155,6 +161,11 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 	}
 	for _, e := range res.Warnings {
 		fmt.Fprintf(c.ErrOrStderr(), "hardhull: warning: %s\n", errLine(e))
+	}
+	// Nothing audited is never a pass.
+	if code != 2 && nothingExamined(res) {
+		fmt.Fprintf(c.ErrOrStderr(), "hardhull: %s\n", nothingMessage(res))
+		code = 2
 	}
 	switch {
 	case code == 2:
@@ -200,6 +211,39 @@ func catalogueMeta() []*finding.Rule {
 		out = append(out, r.Rule)
 	}
 	return out
+}
+
+func nothingExamined(res *finding.Result) bool {
+	if res.Kinds == nil || len(res.Errors) > 0 {
+		return false
+	}
+	for _, n := range res.Kinds {
+		if n > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func nothingMessage(res *finding.Result) string {
+	target := res.Target
+	if target == "" {
+		target = "the given paths"
+	}
+	switch res.Command {
+	case "runtime":
+		return "nothing audited: no container matched (looked for running containers" + selectorText(res.Target) + ")"
+	case "scan":
+		return fmt.Sprintf("nothing audited in %s: found no Dockerfile, compose file or Python file (see --file-patterns to name others)", target)
+	}
+	return fmt.Sprintf("nothing audited in %s", target)
+}
+
+func selectorText(t string) string {
+	if t == "" {
+		return ""
+	}
+	return " matching " + t
 }
 
 // pathBase is the directory finding paths are relative to: the one

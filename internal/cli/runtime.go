@@ -83,7 +83,13 @@ Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
 					defer ch.Close()
 					r, err = runtimeaudit.AuditVerify(c.Context(), cli, sel, nil, ch)
 				} else {
-					r, err = runtimeaudit.Audit(c.Context(), cli, sel, nil)
+					var opts runtimeaudit.Options
+					if daemonConfig != "" {
+						if opts.Daemon, err = engineaudit.ReadConfig(daemonConfig); err != nil {
+							return usageErr("%v", err)
+						}
+					}
+					r, err = runtimeaudit.AuditWith(c.Context(), cli, sel, nil, opts)
 				}
 				if err != nil {
 					return engineErr(err)
@@ -107,7 +113,7 @@ Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
 	c.Flags().BoolVar(&withEngine, "engine", false, "also audit the engine (daemon) itself")
 	c.Flags().BoolVar(&engineOnly, "engine-only", false, "audit only the engine, no containers")
 	c.Flags().StringVar(&daemonConfig, "daemon-config", "", "the daemon.json the engine runs with: judges what the API does not report, and where the two differ")
-	c.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "give up on an engine that does not answer a request within this time")
+	c.Flags().DurationVar(&timeout, "timeout", 8*time.Second, "give up on an engine that does not answer a request within this time")
 	c.Flags().BoolVar(&verify, "verify", false, "verify the signatures and provenance of each container's image (by its registry digest) against the signatures policy")
 	vf.register(c)
 	return c

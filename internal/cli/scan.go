@@ -2,12 +2,17 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
+	"os"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/hardhull/hardhull/internal/config"
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/report"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/scan"
 	"github.com/hardhull/hardhull/internal/trustaudit"
@@ -28,6 +33,7 @@ func newScanCmd() *cobra.Command {
 		verBases  bool
 		db        dbFlag
 		vulnOpts  vuln.Options
+		timeout   time.Duration
 	)
 	c := &cobra.Command{
 		Use:   "scan [PATH...]",
@@ -38,6 +44,11 @@ func newScanCmd() *cobra.Command {
   cat Dockerfile | hardhull scan --stdin-kind dockerfile -
   hardhull scan . --verify-bases     # verify every FROM and compose image the policy covers`,
 		RunE: func(c *cobra.Command, args []string) error {
+			for _, f := range files {
+				if _, err := os.Stat(f); err != nil && isFormatName(f) {
+					return usageErr("-f %s: no such compose file; did you mean --format %s?", f, f)
+				}
+			}
 			var stdinBuf *bytes.Buffer
 			opts := scan.Options{Paths: args, ComposeFiles: files, Target: target, BuildArgs: map[string]string{}, Vulns: vulnOpts}
 			opts.Vulns.DB = db.path
@@ -89,7 +100,7 @@ func newScanCmd() *cobra.Command {
 			} else if vf.any() {
 				return usageErr("--verify-key and --certificate-* apply with --verify-bases")
 			}
-			res, err := scan.Scan(c.Context(), opts)
+			res, err := scanWithin(c.Context(), timeout, opts)
 			if err != nil {
 				return usageErr("%v", err)
 			}
@@ -104,6 +115,7 @@ func newScanCmd() *cobra.Command {
 	}
 	out.register(c)
 	excl.register(c)
+	c.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long (e.g. 5m) with exit 2; 0: no limit")
 	c.Flags().StringArrayVarP(&files, "file", "f", nil, "compose file to load (repeatable, merged in order like docker compose -f)")
 	c.Flags().StringVar(&stdinKind, "stdin-kind", "", "kind of the file read from stdin when PATH is -: dockerfile, compose, python")
 	c.Flags().StringVar(&target, "target", "", "the build target stage that ships (default: the last stage)")
@@ -149,4 +161,38 @@ func (e *excludeFlags) filter(cfg *config.Config) (*scan.Filter, error) {
 		f.Patterns = append(f.Patterns, fp)
 	}
 	return f, nil
+}
+
+func isFormatName(s string) bool {
+	for _, f := range report.Formats {
+		if strings.EqualFold(s, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanWithin runs the scan, giving up after timeout (0: none). The scan's
+// goroutines stop with the process; the CLI exits right after.
+func scanWithin(ctx context.Context, timeout time.Duration, opts scan.Options) (*finding.Result, error) {
+	if timeout <= 0 {
+		return scan.Scan(ctx, opts)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type out struct {
+		res *finding.Result
+		err error
+	}
+	done := make(chan out, 1)
+	go func() {
+		res, err := scan.Scan(ctx, opts)
+		done <- out{res, err}
+	}()
+	select {
+	case o := <-done:
+		return o.res, o.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("scan timed out after %s (--timeout)", timeout)
+	}
 }

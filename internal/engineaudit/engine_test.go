@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/hardhull/hardhull/internal/daemon"
 	"github.com/hardhull/hardhull/internal/engine"
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/runtimeaudit"
 	"github.com/hardhull/hardhull/internal/testengine"
 )
 
@@ -327,4 +329,62 @@ func messages(fs []finding.Finding) string {
 		b.WriteString("  " + f.Rule.ID + " " + f.Location.String() + ": " + f.Message + "\n")
 	}
 	return b.String()
+}
+
+// TestSecondDaemonNoNewPrivileges: with "no-new-privileges": true in
+// daemon.json, a container started without --security-opt has NoNewPrivs
+// set by the kernel, though its inspect document does not say so. The
+// container audit knows it only from the file (--daemon-config).
+func TestSecondDaemonNoNewPrivileges(t *testing.T) {
+	d := testengine.StartDaemon(t, testengine.DaemonOptions{Config: `{"no-new-privileges": true}`})
+	img := testengine.BusyboxImage(t, d.Client, "hardhull-nnp:1", "")
+	ctx := context.Background()
+	cr, err := d.Client.ContainerCreate(ctx, &container.Config{Image: img, Cmd: []string{"sleep", "60"}},
+		&container.HostConfig{NetworkMode: "none"}, nil, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Client.ContainerRemove(context.Background(), cr.ID, container.RemoveOptions{Force: true}) })
+	if err := d.Client.ContainerStart(ctx, cr.ID, container.StartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ins, err := d.Client.ContainerInspect(ctx, cr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(ins.State.Pid), "status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(status), "NoNewPrivs:\t1") || len(ins.HostConfig.SecurityOpt) != 0 {
+		t.Fatalf("premise: NoNewPrivs in status %v, SecurityOpt %v", strings.Contains(string(status), "NoNewPrivs:\t1"), ins.HostConfig.SecurityOpt)
+	}
+	file, err := ReadConfig(d.ConfigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := engine.Selector{Names: []string{cr.ID}}
+	for _, tc := range []struct {
+		opts   runtimeaudit.Options
+		rt005  bool
+		reason string
+	}{
+		{runtimeaudit.Options{}, true, "the inspect document alone cannot show the daemon default"},
+		{runtimeaudit.Options{Daemon: file}, false, "the daemon.json says no-new-privileges is the default"},
+	} {
+		res, err := runtimeaudit.AuditWith(ctx, d.Client, sel, nil, tc.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := false
+		for _, f := range res.Findings {
+			got = got || f.Rule.ID == "RT005"
+		}
+		if got != tc.rt005 {
+			t.Errorf("RT005 fired %v, want %v: %s", got, tc.rt005, tc.reason)
+		}
+		if !tc.rt005 && !hasEvidence(res.Evidence, "no-new-privileges comes from the daemon default") {
+			t.Errorf("no evidence for the daemon default: %+v", res.Evidence)
+		}
+	}
 }

@@ -7,6 +7,7 @@ package fix
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,10 @@ type Options struct {
 	// ConfigPath is the policy file; empty looks up .hardhull.yaml as scan
 	// does. Findings the policy suppresses are not fixed.
 	ConfigPath string
+	// ComposeFiles are explicit compose files (scan's -f), loaded as one
+	// project; with them and no Path, only they (and what they build) are
+	// fixed.
+	ComposeFiles []string
 }
 
 // Change is the new content of one file.
@@ -132,7 +137,11 @@ func Plan(ctx context.Context, opts Options) (*Result, error) {
 	if p.want, err = selectRules(opts); err != nil {
 		return nil, err
 	}
-	scanRes, err := scan.Scan(ctx, scan.Options{Paths: []string{opts.Path}})
+	so := scan.Options{Paths: []string{opts.Path}, ComposeFiles: opts.ComposeFiles}
+	if len(opts.ComposeFiles) > 0 && opts.Path == "." {
+		so.Paths = nil
+	}
+	scanRes, err := scan.Scan(ctx, so)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", opts.Path, err)
 	}
@@ -368,6 +377,85 @@ func sortNotes(ns []Note) {
 		}
 		return ns[i].Rule < ns[j].Rule
 	})
+}
+
+// Merge joins the plans of several paths into one, with every path
+// prefixed by the argument it was planned from (so one diff applies from
+// the working directory).
+func Merge(paths []string, rs []*Result) *Result {
+	out := &Result{}
+	for i, r := range rs {
+		pre := func(p string) string {
+			if paths[i] == "." || paths[i] == "" || filepath.IsAbs(p) {
+				return p
+			}
+			base := paths[i]
+			if st, err := os.Stat(base); err == nil && !st.IsDir() {
+				base = filepath.Dir(base)
+			}
+			return filepath.ToSlash(filepath.Join(base, p))
+		}
+		for _, c := range r.Changes {
+			cp := *c
+			cp.Path = pre(c.Path)
+			out.Changes = append(out.Changes, &cp)
+		}
+		for _, n := range r.Fixed {
+			n.Path = pre(n.Path)
+			out.Fixed = append(out.Fixed, n)
+		}
+		for _, n := range r.Skipped {
+			n.Path = pre(n.Path)
+			out.Skipped = append(out.Skipped, n)
+		}
+		for _, e := range r.Errors {
+			e.Path = pre(e.Path)
+			out.Errors = append(out.Errors, e)
+		}
+	}
+	return out
+}
+
+// planJSON is the plan for bots: each change with its diff, the fixes
+// made and skipped (with the reason), and unreadable inputs.
+type planJSON struct {
+	Changes []changeJSON         `json:"changes"`
+	Fixed   []Note               `json:"fixed"`
+	Skipped []Note               `json:"skipped"`
+	Errors  []finding.InputError `json:"errors"`
+	Written bool                 `json:"written"`
+}
+
+type changeJSON struct {
+	Path    string `json:"path"`
+	Created bool   `json:"created,omitempty"`
+	Diff    string `json:"diff"`
+}
+
+// WriteJSON writes the plan as JSON; written says whether it was applied.
+func (r *Result) WriteJSON(w io.Writer, written bool) error {
+	doc := planJSON{Changes: []changeJSON{}, Fixed: nonNilNotes(r.Fixed), Skipped: nonNilNotes(r.Skipped), Errors: r.Errors, Written: written}
+	if doc.Errors == nil {
+		doc.Errors = []finding.InputError{}
+	}
+	for _, c := range r.Changes {
+		var b strings.Builder
+		one := &Result{Changes: []*Change{c}}
+		if err := one.Diff(&b); err != nil {
+			return err
+		}
+		doc.Changes = append(doc.Changes, changeJSON{Path: c.Path, Created: c.Created, Diff: b.String()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func nonNilNotes(ns []Note) []Note {
+	if ns == nil {
+		return []Note{}
+	}
+	return ns
 }
 
 // Diff writes a unified diff of every change (a/ and b/ prefixes, as git

@@ -12,10 +12,7 @@ import (
 	"github.com/hardhull/hardhull/internal/finding"
 )
 
-// rulesDocURL is where a rule's section lives, for links GitLab renders.
-const rulesDocURL = "https://github.com/hardhull/hardhull/blob/main/docs/rules.md#"
-
-func ruleURL(r *finding.Rule) string { return rulesDocURL + strings.ToLower(r.ID) }
+func ruleURL(r *finding.Rule) string { return ruleAnchorURL(r.ID) }
 
 // gitlabPaths returns how GitLab should name a finding's place. GitLab
 // resolves paths against the repository root, where CI jobs start, so a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/hardhull/hardhull/internal/finding"
 )
@@ -31,6 +32,8 @@ type Options struct {
 	// the run (--fail-on none, --exit-code 0). JUnit marks failures by it.
 	FailOn     finding.Severity
 	ReportOnly bool
+	// Time is when the audit ran, for the HTML page (zero: not shown).
+	Time time.Time
 }
 
 // Formats lists the format names New accepts.

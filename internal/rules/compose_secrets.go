@@ -49,7 +49,7 @@ var _ = register(finding.Rule{
 				continue
 			}
 			if red, ok := secrets.URLWithPassword(rv.Text); ok {
-				p.Report(loc, svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s holds a connection string with a literal password (%s)", s.Name, k, red))
+				p.ReportFix(loc, svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s holds a connection string with a literal password (%s)", s.Name, k, red), composeSecretFix(k))
 				continue
 			}
 			if strings.HasSuffix(strings.ToUpper(k), "_FILE") && strings.HasPrefix(strings.TrimSpace(rv.Text), "/run/secrets/") {
@@ -57,7 +57,7 @@ var _ = register(finding.Rule{
 				continue
 			}
 			if literalComposeSecret(k, rv.Text) {
-				p.Report(loc, svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s is set to a literal secret (%s) in the compose file", s.Name, k, secrets.Redact(rv.Text)))
+				p.ReportFix(loc, svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s is set to a literal secret (%s) in the compose file", s.Name, k, secrets.Redact(rv.Text)), composeSecretFix(k))
 			}
 		}
 		for _, ref := range s.SecretRefs() {
@@ -247,9 +247,20 @@ var _ = register(finding.Rule{
 		}
 		switch b.Tag {
 		case "":
-			p.Report(p.svcAt(s, "image"), svcKey(s, "image"), fmt.Sprintf("service %s uses image %s without a tag", s.Name, s.Image))
+			p.ReportFix(p.svcAt(s, "image"), svcKey(s, "image"), fmt.Sprintf("service %s uses image %s without a tag", s.Name, s.Image), pinImageFix(s.Image))
 		case "latest":
-			p.Report(p.svcAt(s, "image"), svcKey(s, "image"), fmt.Sprintf("service %s uses the moving tag %s", s.Name, s.Image))
+			p.ReportFix(p.svcAt(s, "image"), svcKey(s, "image"), fmt.Sprintf("service %s uses the moving tag %s", s.Name, s.Image), pinImageFix(strings.TrimSuffix(s.Image, ":latest")))
 		}
 	})
 })
+
+// pinImageFix tells to pin the image that was found, not an example one.
+func pinImageFix(repo string) string {
+	return fmt.Sprintf("Pin a version tag (%s:<version>, the release you run), ideally with a digest (%s:<version>@sha256:...).", repo, repo)
+}
+
+// composeSecretFix names the variable that was found.
+func composeSecretFix(key string) string {
+	return fmt.Sprintf("%s: ${%s} (interpolated from the deployment environment), or a Docker secret: secrets: [%s] and %s_FILE=/run/secrets/%s.",
+		key, key, strings.ToLower(key), key, strings.ToLower(key))
+}

@@ -121,6 +121,14 @@ var _ = register(finding.Rule{
 	Good:      []finding.Example{ctrEx(`{}`), ctrEx(`{"HostConfig": {"SecurityOpt": ["no-new-privileges:true"]}}`)},
 }, func(p *Pass) {
 	v, ok := securityOpt(p.ins().HostConfig.SecurityOpt, "no-new-privileges")
+	if !ok {
+		// A daemon-wide default does not show in the container's
+		// SecurityOpt, though the kernel applies it (NoNewPrivs: 1).
+		if d := p.Ext.Daemon; d != nil && d.NoNewPrivileges.Set && d.NoNewPrivileges.V {
+			p.Evidence("runtime.capabilities", p.ctrAt("HostConfig.SecurityOpt"), "no-new-privileges comes from the daemon default ("+d.NoNewPrivileges.Loc.String()+")")
+			return
+		}
+	}
 	if !ok || !strings.EqualFold(v, "true") {
 		p.Report(p.ctrAt("HostConfig.SecurityOpt"), "nnp", "no-new-privileges is not set")
 	}

@@ -263,7 +263,8 @@ var _ = register(finding.Rule{
 		if v.suffix != "" && plainVersion(b.Tag) {
 			variant = b.Repo + ":" + b.Tag + v.suffix
 		}
-		p.Report(fromAt(p, st), "from:"+st.Base, fmt.Sprintf("the shipped image builds on %s, a full image; a minimal variant exists (%s)", st.Image, variant))
+		fix := fmt.Sprintf("Use %s for the runtime stage, keeping %s in a builder stage if the build needs it.", variant, st.Image)
+		p.ReportFix(fromAt(p, st), "from:"+st.Base, fmt.Sprintf("the shipped image builds on %s, a full image; a minimal variant exists (%s)", st.Image, variant), fix)
 	}
 })
 

@@ -238,16 +238,18 @@ var _ = register(finding.Rule{
 }, func(p *Pass) {
 	for _, in := range p.Final.Instructions {
 		var prepend bool
+		var line []string
 		switch c := in.Command.(type) {
 		case *instructions.CmdCommand:
-			prepend = c.PrependShell
+			prepend, line = c.PrependShell, c.CmdLine
 		case *instructions.EntrypointCommand:
-			prepend = c.PrependShell
+			prepend, line = c.PrependShell, c.CmdLine
 		default:
 			continue
 		}
 		if prepend {
-			p.Report(p.At(in), in.Cmd+":shell-form", fmt.Sprintf("%s uses shell form; signals will not reach the app", strings.ToUpper(in.Cmd)))
+			p.ReportFix(p.At(in), in.Cmd+":shell-form", fmt.Sprintf("%s uses shell form; signals will not reach the app", strings.ToUpper(in.Cmd)),
+				execFormFix(strings.ToUpper(in.Cmd), strings.Join(line, " ")))
 		}
 	}
 })
@@ -289,3 +291,22 @@ var _ = register(finding.Rule{
 		}
 	}
 })
+
+// execFormFix suggests the exec form of the command actually written: its
+// words as a JSON array when it is a plain command, else a shell that
+// execs it (so the app, not the shell, receives signals).
+func execFormFix(cmd, shell string) string {
+	shell = strings.TrimSpace(shell)
+	if shell == "" {
+		return ""
+	}
+	if !strings.ContainsAny(shell, "&|;<>$`'\"\\(){}*?~") {
+		q := make([]string, 0, 4)
+		for _, w := range strings.Fields(shell) {
+			q = append(q, strconv.Quote(w))
+		}
+		return fmt.Sprintf("Use the exec (JSON) form: %s [%s].", cmd, strings.Join(q, ", "))
+	}
+	return fmt.Sprintf("Use the exec (JSON) form; this command needs a shell, so let it exec the app: %s [\"/bin/sh\", \"-c\", %s] (or move it into a script ending in exec).",
+		cmd, strconv.Quote("exec "+shell))
+}

@@ -28,11 +28,11 @@ var _ = register(finding.Rule{
 }, func(p *Pass) {
 	check := func(kind string, v envLike) {
 		if red, ok := secrets.URLWithPassword(v.value); ok {
-			p.Report(p.At(v.in), kind+":"+v.key, fmt.Sprintf("%s %s holds a connection string with a literal password (%s)", kind, v.key, red))
+			p.ReportFix(p.At(v.in), kind+":"+v.key, fmt.Sprintf("%s %s holds a connection string with a literal password (%s)", kind, v.key, red), secretEnvFix(kind, v.key))
 			return
 		}
 		if secrets.SecretName(v.key) && secrets.LiteralSecretValue(v.key, v.value) {
-			p.Report(p.At(v.in), kind+":"+v.key, fmt.Sprintf("%s %s has a literal secret value (%s)", kind, v.key, secrets.Redact(v.value)))
+			p.ReportFix(p.At(v.in), kind+":"+v.key, fmt.Sprintf("%s %s has a literal secret value (%s)", kind, v.key, secrets.Redact(v.value)), secretEnvFix(kind, v.key))
 		}
 	}
 	for _, s := range p.Dockerfile.Stages {
@@ -115,3 +115,11 @@ var _ = register(finding.Rule{
 		}
 	}
 })
+
+// secretEnvFix names the variable that was found.
+func secretEnvFix(kind, key string) string {
+	if kind == "ARG" {
+		return fmt.Sprintf("Drop the default (ARG %s) and pass the secret with RUN --mount=type=secret,id=%s instead of a build argument, which the image history keeps.", key, strings.ToLower(key))
+	}
+	return fmt.Sprintf("Leave the value empty (ENV %s=\"\") and inject %s at run time from the environment or a Docker secret; for build-time secrets use RUN --mount=type=secret.", key, key)
+}

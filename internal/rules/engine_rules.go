@@ -67,12 +67,41 @@ var _ = register(finding.Rule{
 		switch {
 		case s.TLSVerify.V:
 		case s.TLS.V:
-			p.ReportSeverity(finding.High, s.Hosts.Loc, "host:"+h, fmt.Sprintf("the daemon listens on %s with TLS but without tlsverify: any client can connect", h))
+			p.ReportSeverity(finding.High, s.Hosts.Loc, "host:"+h, fmt.Sprintf("the daemon listens on %s with TLS but without tlsverify: any client can connect", noUserinfo(h)))
 		default:
-			p.Report(s.Hosts.Loc, "host:"+h, fmt.Sprintf("the daemon listens on %s without TLS: anyone who can reach that port controls the host as root", h))
+			p.Report(s.Hosts.Loc, "host:"+h, fmt.Sprintf("the daemon listens on %s without TLS: anyone who can reach that port controls the host as root", noUserinfo(h)))
 		}
 	}
 })
+
+// noUserinfo drops credentials from a registry or mirror URL
+// (https://user:token@mirror): findings name the host, never the secret.
+func noUserinfo(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		scheme, rest = "", s
+	}
+	host, path, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = "***@" + host[i+1:]
+	}
+	out := host
+	if path != "" {
+		out += "/" + path
+	}
+	if ok {
+		out = scheme + "://" + out
+	}
+	return out
+}
+
+func noUserinfoAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = noUserinfo(s)
+	}
+	return out
+}
 
 // tcpHost reports whether a -H/hosts value is a TCP listener: tcp://...,
 // or the bare host:port form dockerd also accepts.
@@ -105,7 +134,7 @@ var _ = register(finding.Rule{
 		}
 	}
 	if len(bad) > 0 {
-		p.Report(dmAt(p, s.InsecureRegistries), "insecure", fmt.Sprintf("%s insecure registries: %s", p.dmSays(), strings.Join(bad, ", ")))
+		p.Report(dmAt(p, s.InsecureRegistries), "insecure", fmt.Sprintf("%s insecure registries: %s", p.dmSays(), strings.Join(noUserinfoAll(bad), ", ")))
 	}
 })
 
@@ -121,7 +150,7 @@ var _ = register(finding.Rule{
 	s := p.dm()
 	for _, m := range s.Mirrors.V {
 		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(m)), "http://") {
-			p.Report(dmAt(p, s.Mirrors), "mirror:"+m, fmt.Sprintf("registry mirror %s is plain HTTP", m))
+			p.Report(dmAt(p, s.Mirrors), "mirror:"+noUserinfo(m), fmt.Sprintf("registry mirror %s is plain HTTP", noUserinfo(m)))
 		}
 	}
 })
@@ -515,7 +544,7 @@ var _ = register(finding.Rule{
 		drift("authorization-plugins", strings.Join(f.AuthzPlugins.V, ", "), "none", s.AuthzPlugins.Loc, f.AuthzPlugins.Loc)
 	}
 	if f.Mirrors.Set && s.Mirrors.Set && !sameSet(f.Mirrors.V, s.Mirrors.V) {
-		drift("registry-mirrors", strings.Join(f.Mirrors.V, ", "), strings.Join(s.Mirrors.V, ", "), s.Mirrors.Loc, f.Mirrors.Loc)
+		drift("registry-mirrors", strings.Join(noUserinfoAll(f.Mirrors.V), ", "), strings.Join(noUserinfoAll(s.Mirrors.V), ", "), s.Mirrors.Loc, f.Mirrors.Loc)
 	}
 })
 

@@ -62,6 +62,8 @@ type Extensions struct {
 	// CI is one CI pipeline file; its Path is the reported path.
 	CI *ciconf.File
 	// Daemon is an engine's configuration, from its API or a daemon.json.
+	// Container passes get it too when the daemon.json the engine runs
+	// with is known: daemon-wide defaults do not show in inspect.
 	// DaemonFile is the daemon.json the running engine was started with,
 	// when one was read next to the API: engine rules compare the two.
 	Daemon     *daemon.Settings

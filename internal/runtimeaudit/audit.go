@@ -6,6 +6,7 @@ package runtimeaudit
 import (
 	"context"
 
+	"github.com/hardhull/hardhull/internal/daemon"
 	"github.com/hardhull/hardhull/internal/engine"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
@@ -20,8 +21,30 @@ func Audit(ctx context.Context, cli engine.Client, sel engine.Selector, rs []*ru
 	return Judge(cs, rs), nil
 }
 
+// Options adds what the containers' inspect documents do not say.
+type Options struct {
+	// Daemon is the configuration the engine runs with (its daemon.json):
+	// daemon-wide defaults such as no-new-privileges apply to containers
+	// without showing in their inspect documents.
+	Daemon *daemon.Settings
+}
+
+// AuditWith is Audit with options.
+func AuditWith(ctx context.Context, cli engine.Client, sel engine.Selector, rs []*rules.Rule, opts Options) (*finding.Result, error) {
+	cs, err := engine.Load(ctx, cli, sel)
+	if err != nil {
+		return nil, err
+	}
+	return JudgeWith(cs, rs, opts), nil
+}
+
 // Judge runs the container rules over loaded containers.
 func Judge(cs []*engine.Container, rs []*rules.Rule) *finding.Result {
+	return JudgeWith(cs, rs, Options{})
+}
+
+// JudgeWith is Judge with options.
+func JudgeWith(cs []*engine.Container, rs []*rules.Rule, opts Options) *finding.Result {
 	if rs == nil {
 		rs = rules.All()
 	}
@@ -37,7 +60,7 @@ func Judge(cs []*engine.Container, rs []*rules.Rule) *finding.Result {
 		if c.Running {
 			running++
 		}
-		p := &rules.Pass{Ext: rules.Extensions{Container: c}}
+		p := &rules.Pass{Ext: rules.Extensions{Container: c, Daemon: opts.Daemon}}
 		res.Findings = append(res.Findings, rules.Run(p, ctrRules)...)
 		res.Evidence = append(res.Evidence, p.Evidences()...)
 	}

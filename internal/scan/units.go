@@ -77,6 +77,22 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 	if u.target != "" {
 		target = u.target
 	}
+	if target != "" && f.Stage(target) == nil {
+		// The builder refuses an unknown target; judging the last stage
+		// instead would audit something that is never built.
+		var names []string
+		for _, st := range f.Stages {
+			if st.Name != "" {
+				names = append(names, st.Name)
+			}
+		}
+		msg := fmt.Sprintf("target %q names no stage", target)
+		if len(names) > 0 {
+			msg += " (stages: " + strings.Join(names, ", ") + ")"
+		}
+		s.inputError(u.path, 0, errors.New(msg))
+		return
+	}
 	p := &rules.Pass{Dockerfile: f, Final: f.Final(target), Links: u.links}
 	p.Ext.TrustedRegistries = s.opts.TrustedRegistries
 	if u.ctxDir != "" && u.abs != "" {

@@ -113,7 +113,13 @@ func startDaemon(t testing.TB, opts DaemonOptions) (*Daemon, error) {
 		if d.Bridge != "" {
 			exec.Command("ip", "link", "del", d.Bridge).Run()
 		}
+		// dockerd makes its data root a mount point and leaves it behind
+		// when it fails to start.
+		syscall.Unmount(filepath.Join(dir, "root"), syscall.MNT_DETACH)
 		os.RemoveAll(dir)
+		if _, err := os.Stat(dir); err == nil {
+			t.Errorf("second dockerd left %s behind", dir)
+		}
 		if _, err := net.InterfaceByName("docker0"); hadDocker0 && err != nil {
 			t.Errorf("the second dockerd removed the main engine's docker0 bridge")
 		}

@@ -323,9 +323,17 @@ func buildImage(ctx context.Context, t *testing.T, cli *client.Client, tag strin
 	}
 }
 
+// logConfig is the service's logging: as compose passes it to the engine.
+func logConfig(s compose.Service) container.LogConfig {
+	if s.Logging == nil {
+		return container.LogConfig{}
+	}
+	return container.LogConfig{Type: s.Logging.Driver, Config: s.Logging.Options}
+}
+
 // runConfig turns the compose service into engine create options: the
 // same user, environment, read-only root, tmpfs, capabilities, security
-// options, limits and restart policy. The host port is left to the engine so runs
+// options, limits, restart policy and logging. The host port is left to the engine so runs
 // do not collide; the interface is compose's. The health interval is
 // shortened (the check itself is the image's) so the test does not wait
 // 30s for the first probe.
@@ -349,15 +357,13 @@ func runConfig(t *testing.T, s compose.Service, img string) (*container.Config, 
 		SecurityOpt:    s.SecurityOpt,
 		Tmpfs:          map[string]string{},
 		RestartPolicy:  container.RestartPolicy{Name: container.RestartPolicyMode(s.Restart)},
+		LogConfig:      logConfig(s),
 		PortBindings:   nat.PortMap{},
 		Resources: container.Resources{
 			NanoCPUs:  int64(float64(l.NanoCPUs) * 1e9),
 			Memory:    int64(l.MemoryBytes),
 			PidsLimit: &pids,
 		},
-	}
-	if s.Logging != nil {
-		hc.LogConfig = container.LogConfig{Type: s.Logging.Driver, Config: s.Logging.Options}
 	}
 	for _, p := range s.Tmpfs {
 		hc.Tmpfs[p] = ""
