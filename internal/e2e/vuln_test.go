@@ -162,7 +162,7 @@ func TestScanDeps(t *testing.T) {
 	app := filepath.Join(dir, "app")
 	write(t, app, "requirements.txt", "fastapi==0.115.6\nstarlette>=0.39.0\njinja2==3.1.4\nuvicorn\n")
 	write(t, app, "uv.lock", "version = 1\n\n[[package]]\nname = \"starlette\"\nversion = \"0.40.0\"\n\n[[package]]\nname = \"jinja2\"\nversion = \"3.1.3\"\n")
-	write(t, app, "Dockerfile", "FROM python:3.12-slim\nUSER 1000\n")
+	write(t, app, "Dockerfile", "FROM python:3.12-slim\nCOPY requirements.txt uv.lock ./\nRUN pip install --no-cache-dir -r requirements.txt\nRUN uv sync --frozen\nUSER 1000\n")
 	_, out, errs := hh(t, "", "scan", app, "--db", dbp, "--format", "json")
 	r := decode(t, out)
 	var got []string
@@ -187,5 +187,8 @@ func TestScanDeps(t *testing.T) {
 	}
 	if !strings.Contains(got[1], "confidence: lower bound") || strings.Contains(got[2], "confidence") {
 		t.Errorf("confidence: %s / %s", got[1], got[2])
+	}
+	if !strings.Contains(got[1], "installed by Dockerfile:3") || !strings.Contains(got[2], "installed by Dockerfile:4") || strings.Contains(got[0], "installed by") {
+		t.Errorf("installing instruction: %s / %s / %s", got[0], got[1], got[2])
 	}
 }

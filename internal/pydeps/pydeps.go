@@ -33,6 +33,9 @@ type File struct {
 	Kind     string // requirements, uv.lock, poetry.lock, Pipfile.lock, pylock.toml
 	Packages []inventory.Package
 	Unpinned []Unpinned
+	// InstalledBy are the Dockerfile instructions ("Dockerfile:12") that
+	// install from this file, when the scan found any.
+	InstalledBy []string
 }
 
 // IsDepsFile reports whether a base name is a Python dependency file.

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/inventory"
@@ -44,11 +45,17 @@ var _ = register(finding.Rule{
 	if p.Ext.Vulns == nil || len(p.Ext.Deps.Packages) == 0 {
 		return
 	}
+	start := len(p.findings) // the pass's findings hold other rules' too
 	p.reportVulns(finding.Location{Path: p.Ext.Deps.Path}, func(f *vuln.Finding) finding.Location {
 		return finding.Location{Path: f.Package.Path, Line: f.Package.Line, Column: 1}
 	})
+	installed := ""
+	if ib := p.Ext.Deps.InstalledBy; len(ib) > 0 {
+		installed = "; installed by " + strings.Join(ib, ", ")
+	}
 	// Say when a lower bound was matched: the installed version may be newer.
-	for i := range p.findings {
+	for i := start; i < len(p.findings); i++ {
+		p.findings[i].Message += installed
 		if d, ok := p.findings[i].Details.(*vuln.Finding); ok && d.Package.Confidence == inventory.LowerBound {
 			p.findings[i].Message += fmt.Sprintf(" (confidence: lower bound; %s allows versions from %s, so a newer one may be installed)", d.Package.Name, d.Package.Version)
 		}

@@ -1,6 +1,13 @@
 package scan
 
 import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/pydeps"
 	"github.com/hardhull/hardhull/internal/rules"
@@ -28,6 +35,7 @@ func (s *scanner) runDeps() {
 			s.inputError(f.display, 0, err)
 			continue
 		}
+		pf.InstalledBy = s.installs[f.abs]
 		files = append(files, pf)
 	}
 	if len(files) == 0 {
@@ -93,5 +101,58 @@ func (s *scanner) runDeps() {
 		}
 		s.addFindings(rules.Run(p, drs))
 		s.addEvidence(p.Evidences())
+	}
+}
+
+// installRe finds what a RUN installs Python packages from: pip's -r
+// files, and the lock files uv, poetry and pipenv install from.
+var (
+	pipReq  = regexp.MustCompile(`\bpip[0-9.]*\s+install\b[^\n;&|]*?(?:\s-r\s*|\s--requirement[=\s]\s*)([^\s;&|]+)`)
+	lockCmd = map[string]*regexp.Regexp{
+		"uv.lock":      regexp.MustCompile(`\buv\s+(?:sync|pip\s+sync)\b`),
+		"poetry.lock":  regexp.MustCompile(`\bpoetry\s+(?:install|sync)\b`),
+		"Pipfile.lock": regexp.MustCompile(`\bpipenv\s+(?:install|sync)\b`),
+	}
+)
+
+// noteInstalls records, for each dependency file in the Dockerfile's
+// build context, the RUN instructions that install from it (matched by
+// base name: the file is copied in before it is used).
+func (s *scanner) noteInstalls(u *unit, f *dockerfile.File) {
+	if u.ctxDir == "" {
+		return
+	}
+	ctx, err := filepath.Abs(u.ctxDir)
+	if err != nil {
+		return
+	}
+	for _, st := range f.Stages {
+		for _, in := range st.Instructions {
+			if in.Cmd != "run" {
+				continue
+			}
+			script := in.Script()
+			var names []string
+			for _, m := range pipReq.FindAllStringSubmatch(script, -1) {
+				names = append(names, path.Base(strings.Trim(m[1], `"'`)))
+			}
+			for name, re := range lockCmd {
+				if re.MatchString(script) {
+					names = append(names, name)
+				}
+			}
+			for _, n := range names {
+				for _, d := range s.deps {
+					if filepath.Base(d.abs) == n && filepath.Dir(d.abs) == ctx {
+						s.mu.Lock()
+						if s.installs == nil {
+							s.installs = map[string][]string{}
+						}
+						s.installs[d.abs] = append(s.installs[d.abs], fmt.Sprintf("%s:%d", u.path, in.Line))
+						s.mu.Unlock()
+					}
+				}
+			}
+		}
 	}
 }

@@ -111,6 +111,7 @@ type scanner struct {
 	python      []fileRef
 	ci          []fileRef
 	deps        []fileRef
+	installs    map[string][]string // dependency file (abs) -> "Dockerfile:line" installing it
 	ignores     []fileRef
 	daemons     []fileRef // daemon.json files
 	single      bool

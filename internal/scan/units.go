@@ -74,6 +74,7 @@ func (s *scanner) runUnit(u *unit, rs []*rules.Rule) {
 		}
 	}
 	s.count(finding.KindDockerfile, 1)
+	s.noteInstalls(u, f)
 	for _, st := range f.Stages {
 		if st.Parent == nil && len(st.Unresolved) == 0 {
 			s.addImage(st.Image, finding.Location{Path: u.path, Line: st.Line, Column: 1})

@@ -32,6 +32,11 @@ var details = strings.Repeat("A flaw was found in the parser that allows a remot
 // references, two range events).
 func writeExport(tb testing.TB, dir string, n int) string {
 	tb.Helper()
+	// HARDHULL_BENCH_EXPORT=DIR keeps the export for measuring the CLI
+	// (`hardhull db import DIR/Mixed/all.zip`).
+	if keep := os.Getenv("HARDHULL_BENCH_EXPORT"); keep != "" {
+		dir = keep
+	}
 	p := filepath.Join(dir, "Mixed", "all.zip")
 	os.MkdirAll(filepath.Dir(p), 0o755)
 	f, err := os.Create(p)

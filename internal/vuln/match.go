@@ -77,6 +77,11 @@ func (h *entryHit) urgency() string {
 // package then ID.
 func Match(db *vulndb.DB, pkgs []inventory.Package) (*Report, error) {
 	r := &Report{DB: db.Path, Sources: db.Sources, Newest: db.Newest(), Packages: len(pkgs), Findings: []Finding{}}
+	snap, err := db.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
 	recs := map[string]*osv.Vulnerability{}
 	unknownRel := map[string]int{}
 	noSource := map[string]int{}
@@ -93,7 +98,7 @@ func Match(db *vulndb.DB, pkgs []inventory.Package) (*Report, error) {
 			continue
 		}
 		r.Matched++
-		ents, err := db.Lookup(base, p.MatchName())
+		ents, err := snap.Lookup(base, p.MatchName())
 		if err != nil {
 			return nil, err
 		}
@@ -112,7 +117,7 @@ func Match(db *vulndb.DB, pkgs []inventory.Package) (*Report, error) {
 			}
 			rec, seen := recs[e.ID]
 			if !seen {
-				if rec, err = db.Get(e.ID); err != nil {
+				if rec, err = snap.Get(e.ID); err != nil {
 					return nil, err
 				}
 				recs[e.ID] = rec

@@ -19,12 +19,14 @@ import (
 )
 
 // maxDetails trims record details: reports show the summary and link to
-// the record; the full text stays in the export.
-const maxDetails = 2048
+// the record; the full text stays in the export. Details are kept short
+// because they are most of a record's size and the database is mapped
+// into memory at import.
+const maxDetails = 256
 
 // batch is how many records one write transaction holds: large enough to
 // amortise commits, small enough to bound memory.
-const batch = 5000
+const batch = 1000
 
 // SourceID names an export by its parent directory and file name, the
 // shape OSV publishes (<Ecosystem>/all.zip).

@@ -210,3 +210,50 @@ func (db *DB) Get(id string) (*osv.Vulnerability, error) {
 	}
 	return out, nil
 }
+
+// Snapshot is one read transaction over the database: a scan's lookups
+// share it instead of opening one transaction each.
+type Snapshot struct {
+	db *DB
+	tx *bolt.Tx
+}
+
+// Snapshot begins a read transaction; Close ends it.
+func (db *DB) Snapshot() (*Snapshot, error) {
+	tx, err := db.bolt.Begin(false)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", db.Path, err)
+	}
+	return &Snapshot{db: db, tx: tx}, nil
+}
+
+// Close ends the transaction.
+func (s *Snapshot) Close() error { return s.tx.Rollback() }
+
+// Lookup is DB.Lookup within the snapshot.
+func (s *Snapshot) Lookup(base, name string) ([]Entry, error) {
+	prefix := pkgPrefix(base, osv.NormalizeName(base, name))
+	var out []Entry
+	c := s.tx.Bucket(bucketAffected).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var e Entry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, fmt.Errorf("%s: entry %q: %w", s.db.Path, k, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Get is DB.Get within the snapshot.
+func (s *Snapshot) Get(id string) (*osv.Vulnerability, error) {
+	v := s.tx.Bucket(bucketVulns).Get([]byte(id))
+	if v == nil {
+		return nil, nil
+	}
+	var r record
+	if err := json.Unmarshal(v, &r); err != nil {
+		return nil, fmt.Errorf("%s: record %s: %w", s.db.Path, id, err)
+	}
+	return &r.Vulnerability, nil
+}
