@@ -3,6 +3,7 @@ package compose
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -320,6 +321,20 @@ func (s Service) BindMounts() []types.ServiceVolumeConfig {
 	return out
 }
 
+// WritableAt reports whether path is writable in a read-only container:
+// a tmpfs there, or a volume or bind mounted there without read_only.
+func (s Service) WritableAt(path string) bool {
+	if s.HasTmpfs(path) {
+		return true
+	}
+	for _, v := range s.Volumes {
+		if filepath.Clean(v.Target) == filepath.Clean(path) && !v.ReadOnly {
+			return true
+		}
+	}
+	return false
+}
+
 // HasTmpfs reports whether a tmpfs is mounted at path (`tmpfs:` or a
 // tmpfs-type volume).
 func (s Service) HasTmpfs(path string) bool {
@@ -443,7 +458,10 @@ func (s Service) ItemPositions(key string, parts ...string) []Position {
 		for _, part := range parts {
 			found := false
 			for _, t := range texts {
-				if strings.Contains(t, part) {
+				// Whole fields only: a short-form `src:dst:mode` entry is
+				// split at its colons, so target /hostfs never matches
+				// /hostfs/proc.
+				if t == part || slices.Contains(strings.Split(t, ":"), part) {
 					found = true
 					break
 				}

@@ -35,11 +35,14 @@ var _ = register(finding.Rule{
 	Rationale: "Most runtimes write to /tmp; without a tmpfs the app fails at run time, which tempts people to drop read_only.",
 	Fix:       "tmpfs: [/tmp] next to read_only: true.",
 	Bad:       []finding.Example{composeEx(svcYAML("api", strings.Replace(hardenedService, "    tmpfs: [/tmp]\n", "", 1)))},
-	Good:      []finding.Example{composeEx(svcYAML("api", hardenedService))},
+	Good: []finding.Example{
+		composeEx(svcYAML("api", hardenedService)),
+		{Files: map[string]string{"compose.yaml": "services:\n  api:\n    image: example/app:1.0\n    read_only: true\n    volumes:\n      - app_tmp:/tmp\nvolumes:\n  app_tmp: {}\n"}, Note: "a writable named volume at /tmp serves as well as a tmpfs"},
+	},
 }, func(p *Pass) {
 	p.eachService(func(s compose.Service) {
-		if s.ReadOnly && !s.HasTmpfs("/tmp") {
-			p.Report(p.svcAt(s, "read_only"), svcKey(s, "tmpfs"), fmt.Sprintf("service %s is read-only but mounts no tmpfs at /tmp", s.Name))
+		if s.ReadOnly && !s.WritableAt("/tmp") {
+			p.Report(p.svcAt(s, "read_only"), svcKey(s, "tmpfs"), fmt.Sprintf("service %s is read-only but mounts nothing writable at /tmp", s.Name))
 		}
 	})
 })
