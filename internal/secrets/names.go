@@ -198,6 +198,11 @@ func LiteralSecretValue(name, value string) bool {
 	if !literal(v) || Integrity(name, v) {
 		return false
 	}
+	if strings.HasSuffix(strings.ToUpper(name), "ACCESS_KEY_ID") {
+		// The key id names a credential; only a real one (AKIA...) is worth
+		// reporting on its own, and its secret half is judged by its name.
+		return awsKeyIDRE.MatchString(v)
+	}
 	if class == urlSecret {
 		if _, ok := URLWithPassword(v); ok {
 			return true
@@ -207,6 +212,9 @@ func LiteralSecretValue(name, value string) bool {
 	}
 	return true
 }
+
+// awsKeyIDRE is the shape of an AWS access key id.
+var awsKeyIDRE = regexp.MustCompile(`^(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|A3T[A-Z0-9])[A-Z0-9]{16}$`)
 
 // literal reports whether v is a concrete value rather than a reference,
 // path, placeholder or flag.
