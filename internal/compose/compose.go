@@ -80,7 +80,7 @@ type Project struct {
 	env    map[string]string   // the interpolation environment
 
 	baseMu   sync.Mutex
-	baseFrom map[string]string // Dockerfile -> image of its first FROM
+	baseFrom map[string]dockerfileInfo // Dockerfile -> what it starts FROM and with
 }
 
 // Error is a load failure that names the file and, where known, the line.

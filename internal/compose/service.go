@@ -519,36 +519,48 @@ func (s Service) OneShot() bool {
 // BuildBase returns the image the service's Dockerfile starts FROM (its
 // first FROM, with ARG defaults before it substituted), or "" when the
 // service does not build from a readable local Dockerfile.
-func (s Service) BuildBase() string {
+func (s Service) BuildBase() string { return s.buildInfo().from }
+
+// BuildStartText returns the ENV, CMD and ENTRYPOINT lines of the
+// Dockerfile the service builds ("" when it builds none): what the image
+// starts with, for detectors that look for debug agents.
+func (s Service) BuildStartText() string { return s.buildInfo().start }
+
+type dockerfileInfo struct{ from, start string }
+
+func (s Service) buildInfo() dockerfileInfo {
 	b, ok := s.BuildSpec()
 	if !ok || b.RemoteContext || b.Dockerfile == "" {
-		return ""
+		return dockerfileInfo{}
 	}
 	p := s.p
 	p.baseMu.Lock()
 	defer p.baseMu.Unlock()
 	if p.baseFrom == nil {
-		p.baseFrom = map[string]string{}
+		p.baseFrom = map[string]dockerfileInfo{}
 	}
 	if v, ok := p.baseFrom[b.Dockerfile]; ok {
 		return v
 	}
-	v := firstFrom(b.Dockerfile)
+	v := readDockerfileInfo(b.Dockerfile)
 	p.baseFrom[b.Dockerfile] = v
 	return v
 }
 
-// firstFrom reads a Dockerfile's first FROM image, substituting the
-// defaults of ARGs declared before it. It reads at most 64 KiB.
-func firstFrom(path string) string {
+// readDockerfileInfo reads a Dockerfile's first FROM image, substituting
+// the defaults of ARGs declared before it, and its ENV, CMD and ENTRYPOINT
+// lines. It reads at most 64 KiB.
+func readDockerfileInfo(path string) dockerfileInfo {
+	var info dockerfileInfo
 	data, err := readBounded(path, 1<<20)
 	if err != nil {
-		return ""
+		return info
 	}
 	if len(data) > 64<<10 {
 		data = data[:64<<10]
 	}
 	args := map[string]string{}
+	var start strings.Builder
 	for _, line := range strings.Split(string(data), "\n") {
 		f := strings.Fields(line)
 		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
@@ -556,24 +568,31 @@ func firstFrom(path string) string {
 		}
 		switch strings.ToUpper(f[0]) {
 		case "ARG":
+			if info.from != "" {
+				continue
+			}
 			for _, a := range f[1:] {
 				if k, v, ok := strings.Cut(a, "="); ok {
 					args[k] = strings.Trim(v, `"'`)
 				}
 			}
 		case "FROM":
-			img := ""
+			if info.from != "" {
+				continue
+			}
 			for _, w := range f[1:] {
 				if !strings.HasPrefix(w, "--") {
-					img = w
+					info.from, _ = substituteSimple(w, args)
 					break
 				}
 			}
-			out, _ := substituteSimple(img, args)
-			return out
+		case "ENV", "CMD", "ENTRYPOINT":
+			start.WriteString(line)
+			start.WriteByte('\n')
 		}
 	}
-	return ""
+	info.start = start.String()
+	return info
 }
 
 // substituteSimple expands $NAME and ${NAME} (and ${NAME:-x}) from args.

@@ -21,6 +21,7 @@ type debugEndpoint struct {
 var (
 	jdwpRe      = regexp.MustCompile(`(?:-agentlib:jdwp|-Xrunjdwp)[=:]?(\S*)`)
 	jdwpAddrRe  = regexp.MustCompile(`address=(?:[\w.*\[\]:-]*:)?(\d+)`)
+	jpdaRe      = regexp.MustCompile(`JPDA_ADDRESS[= ]"?(?:[\w.*\[\]-]*:)?(\d+)`)
 	debugpyRe   = regexp.MustCompile(`\bdebugpy\b(?:.*?--listen\s+(?:[\w.*]+:)?(\d+))?`)
 	inspectRe   = regexp.MustCompile(`--inspect(?:-brk|-wait)?(?:=(?:[\w.*\[\]:-]*:)?(\d+)|=[\w.*\[\]-]+)?(?:\s|$|")`)
 	insecureRe  = regexp.MustCompile(`--api\.insecure(?:=true)?(?:\s|$|")`)
@@ -28,9 +29,12 @@ var (
 )
 
 // serviceText is everything that says how a service's process starts:
-// command, entrypoint and environment values.
+// command, entrypoint and environment values, and the ENV, CMD and
+// ENTRYPOINT of the Dockerfile it builds.
 func serviceText(s compose.Service) string {
 	var b strings.Builder
+	b.WriteString(s.BuildStartText())
+	b.WriteByte(' ')
 	b.WriteString(strings.Join(s.Entrypoint, " "))
 	b.WriteByte(' ')
 	b.WriteString(strings.Join(s.Command, " "))
@@ -59,6 +63,9 @@ func debugEndpoints(s compose.Service) []debugEndpoint {
 			p = port(a[1], 5005)
 		}
 		out = append(out, debugEndpoint{p, "the JDWP debugger (-agentlib:jdwp): whoever connects runs code in the JVM"})
+	} else if m := jpdaRe.FindStringSubmatch(text); m != nil {
+		// Tomcat's `catalina.sh jpda` starts JDWP on JPDA_ADDRESS.
+		out = append(out, debugEndpoint{port(m[1], 8000), "the JDWP debugger (Tomcat JPDA_ADDRESS): whoever connects runs code in the JVM"})
 	}
 	if m := debugpyRe.FindStringSubmatch(text); m != nil {
 		out = append(out, debugEndpoint{port(m[1], 5678), "the debugpy debugger: whoever connects runs Python code in the process"})

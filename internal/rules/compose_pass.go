@@ -24,6 +24,18 @@ func (p *Pass) svcAt(s compose.Service, keys ...string) finding.Location {
 	return finding.Location{Path: path, Line: pos.Line, Column: pos.Column}
 }
 
+// missingAt locates what a service lacks: the key when the service's own
+// file writes it, else the service in its main file. What a merged service
+// lacks is reported once, at the base, never at an overlay that happens to
+// write part of it.
+func (p *Pass) missingAt(s compose.Service, keys ...string) finding.Location {
+	main := s.Pos()
+	if pos := s.Pos(keys...); pos.File == main.File {
+		return p.display(pos)
+	}
+	return p.display(main)
+}
+
 func svcKey(s compose.Service, what string) string { return s.Name + ":" + what }
 
 // eachService runs fn for every service of the pass's compose project.

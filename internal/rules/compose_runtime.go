@@ -23,7 +23,7 @@ var _ = register(finding.Rule{
 			return
 		}
 		if !s.ReadOnly {
-			p.Report(p.svcAt(s, "read_only"), svcKey(s, "read_only"), fmt.Sprintf("service %s has a writable root filesystem", s.Name))
+			p.Report(p.missingAt(s, "read_only"), svcKey(s, "read_only"), fmt.Sprintf("service %s has a writable root filesystem", s.Name))
 		}
 	})
 })
@@ -90,7 +90,7 @@ var _ = register(finding.Rule{
 			p.Unknown("runtime.resource-limits", p.svcAt(s, "deploy", "resources", "limits"), fmt.Sprintf("service %s: the %s limit is set by the deployment", s.Name, strings.Join(unknown, ", ")))
 		}
 		if len(missing) > 0 {
-			at := p.svcAt(s, "deploy", "resources", "limits")
+			at := p.missingAt(s, "deploy", "resources", "limits")
 			p.Report(at, svcKey(s, "limits"), fmt.Sprintf("service %s has no %s limit", s.Name, strings.Join(missing, ", ")))
 		}
 	})
@@ -118,7 +118,7 @@ var _ = register(finding.Rule{
 			}
 			if _, builds := s.BuildSpec(); !builds {
 				// Built services are judged with their Dockerfile (DF019).
-				p.Report(p.svcAt(s, "healthcheck"), svcKey(s, "healthcheck"), fmt.Sprintf("service %s (image %s) declares no healthcheck", s.Name, s.ImageAsWritten()))
+				p.Report(p.missingAt(s, "healthcheck"), svcKey(s, "healthcheck"), fmt.Sprintf("service %s (image %s) declares no healthcheck", s.Name, s.ImageAsWritten()))
 			}
 		}
 	})
@@ -171,7 +171,7 @@ var _ = register(finding.Rule{
 			return
 		}
 		if rp := s.RestartPolicy(); rp == "" {
-			p.Report(p.svcAt(s, "restart"), svcKey(s, "restart"), fmt.Sprintf("service %s has no restart policy", s.Name))
+			p.Report(p.missingAt(s, "restart"), svcKey(s, "restart"), fmt.Sprintf("service %s has no restart policy", s.Name))
 		}
 	})
 })
