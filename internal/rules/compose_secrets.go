@@ -197,7 +197,7 @@ func defaultSeverity(v string) (finding.Severity, string) {
 		return finding.Medium, "a weak, well-known password"
 	}
 	if len(v) >= 16 && charClasses(v) >= 2 {
-		return finding.High, "a key that has leaked with the repository"
+		return finding.High, "a key, leaked with the repository,"
 	}
 	return finding.Medium, "a working password"
 }
