@@ -508,12 +508,17 @@ func (s Service) OneShot() bool {
 	if rv, ok := s.Raw("restart"); ok && !rv.Interpolated && strings.Trim(rv.Text, `"'`) == "no" {
 		return true
 	}
-	for _, other := range s.p.Project.Services {
-		if dep, ok := other.DependsOn[s.Name]; ok && dep.Condition == types.ServiceConditionCompletedSuccessfully {
-			return true
+	s.p.jobsOnce.Do(func() {
+		s.p.jobs = map[string]bool{}
+		for _, other := range s.p.Project.Services {
+			for name, dep := range other.DependsOn {
+				if dep.Condition == types.ServiceConditionCompletedSuccessfully {
+					s.p.jobs[name] = true
+				}
+			}
 		}
-	}
-	return false
+	})
+	return s.p.jobs[s.Name]
 }
 
 // BuildBase returns the image the service's Dockerfile starts FROM (its
