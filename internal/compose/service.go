@@ -732,3 +732,42 @@ func (p *Project) interpolated(text string) string {
 	}
 	return v
 }
+
+// RawTexts returns, for every file that sets a key of this service, the
+// value as written: a scalar as is, a list's scalar items joined by
+// spaces. A later file's command replaces an earlier one's, but each file
+// ships its own.
+func (s Service) RawTexts(key string) []RawValue {
+	var out []RawValue
+	for _, l := range s.p.layers {
+		if l.root == nil {
+			continue
+		}
+		h, d := descend(l.file, l.root, []string{"services", s.Name, key})
+		if d != 3 {
+			continue
+		}
+		v := resolve(h.val)
+		if v == nil {
+			continue
+		}
+		rv := RawValue{File: l.file, Line: h.key.Line, Column: h.key.Column}
+		switch v.Kind {
+		case yaml.ScalarNode:
+			rv.Text = v.Value
+		case yaml.SequenceNode:
+			var parts []string
+			for _, item := range v.Content {
+				if it := resolve(item); it != nil && it.Kind == yaml.ScalarNode {
+					parts = append(parts, it.Value)
+				}
+			}
+			rv.Text = strings.Join(parts, " ")
+		default:
+			continue
+		}
+		rv.Interpolated = hasReference(rv.Text)
+		out = append(out, rv)
+	}
+	return out
+}

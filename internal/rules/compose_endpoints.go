@@ -242,7 +242,11 @@ var cmdSplit = strings.NewReplacer("&&", " ", "||", " ", ";", " ", "|", " ", "("
 // devServer finds a development server in a service's command or
 // entrypoint, and says which.
 func devServer(s compose.Service) (string, bool) {
-	text := strings.Join(s.Entrypoint, " ") + " " + strings.Join(s.Command, " ")
+	return devServerIn(strings.Join(s.Entrypoint, " ") + " " + strings.Join(s.Command, " "))
+}
+
+// devServerIn finds a development server in a command line.
+func devServerIn(text string) (string, bool) {
 	if msg, bad := ServerReload(text); bad {
 		return msg, true
 	}

@@ -198,10 +198,16 @@ var _ = register(finding.Rule{
 				p.Report(p.svcAt(s, "environment", k), svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s", s.Name, msg))
 			}
 		}
-		if msg, bad := devServer(s); bad {
-			key := "command"
-			if len(s.Command) == 0 {
-				key = "entrypoint"
+		// Each file that sets a command ships it, also one a later
+		// overlay replaces (a dev overlay under a prod one).
+		var texts []compose.RawValue
+		for _, key := range []string{"entrypoint", "command"} {
+			texts = append(texts, s.RawTexts(key)...)
+		}
+		for _, rv := range texts {
+			msg, bad := devServerIn(rv.Text)
+			if !bad {
+				continue
 			}
 			sev, where := finding.Medium, ""
 			for _, pc := range s.Ports {
@@ -210,7 +216,7 @@ var _ = register(finding.Rule{
 					break
 				}
 			}
-			p.ReportSeverity(sev, p.svcAt(s, key), svcKey(s, "command"), fmt.Sprintf("service %s: %s%s", s.Name, msg, where))
+			p.ReportSeverity(sev, p.display(rv.Pos()), svcKey(s, "command"), fmt.Sprintf("service %s: %s%s", s.Name, msg, where))
 		}
 	})
 })
