@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -220,4 +221,33 @@ func FuzzGroup(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestVolumeAndPortPositions(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"compose.yaml":      "services:\n  m:\n    image: x:1\n    volumes:\n      - type: bind\n        source: /\n        target: /hostfs\n      - type: bind\n        source: /proc\n        target: /hostfs/proc\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n    ports:\n      - \"50000:50000/tcp\"\n      - \"50000:50000/udp\"\n      - \"8080:80\"\n",
+		"compose.prod.yaml": "services:\n  m:\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n",
+	})
+	p := load(t, Options{Files: []string{filepath.Join(dir, "compose.yaml"), filepath.Join(dir, "compose.prod.yaml")}})
+	s, _ := p.Service("m")
+	lines := func(ps []Position) []int {
+		var out []int
+		for _, p := range ps {
+			out = append(out, p.Line)
+		}
+		return out
+	}
+	if got := lines(s.VolumePositions("/hostfs")); !reflect.DeepEqual(got, []int{5}) {
+		t.Errorf("/hostfs at %v, want [5] (not /hostfs/proc)", got)
+	}
+	if got := lines(s.VolumePositions("/var/run/docker.sock")); !reflect.DeepEqual(got, []int{11, 4}) {
+		t.Errorf("docker.sock at %v, want base line 11 and overlay line 4", got)
+	}
+	for _, pc := range s.Ports {
+		got := lines(s.PortPositions(pc))
+		want := map[string][]int{"tcp50000": {13}, "udp50000": {14}, "tcp80": {15}}[pc.Protocol+fmt.Sprint(pc.Target)]
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("port %s/%d at %v, want %v", pc.Published, pc.Target, got, want)
+		}
+	}
 }

@@ -423,74 +423,6 @@ func (s Service) RawItems(key string) []RawValue {
 	return out
 }
 
-// ItemPos locates the first entry, in merge order, of a list key (ports,
-// volumes) whose text holds every part; see ItemPositions.
-func (s Service) ItemPos(key string, parts ...string) (Position, bool) {
-	ps := s.ItemPositions(key, parts...)
-	if len(ps) == 0 {
-		return Position{}, false
-	}
-	return ps[0], true
-}
-
-// ItemPositions locates every entry of a list key (ports, volumes) whose
-// text holds every part, in a scalar item or among a mapping item's scalar
-// values, in merge order: a danger the base has is at the base, one an
-// overlay adds (or repeats) at the overlay. Compose deduplicates merged
-// lists, so an index into the effective list does not address the files'.
-func (s Service) ItemPositions(key string, parts ...string) []Position {
-	matches := func(texts []string) bool {
-		for _, part := range parts {
-			found := false
-			for _, t := range texts {
-				if strings.Contains(t, part) {
-					found = true
-					break
-				}
-			}
-			if !found {
-				return false
-			}
-		}
-		return true
-	}
-	var out []Position
-	for _, l := range s.p.layers {
-		if l.root == nil {
-			continue
-		}
-		h, d := descend(l.file, l.root, []string{"services", s.Name, key})
-		if d != 3 {
-			continue
-		}
-		seq := resolve(h.val)
-		if seq == nil || seq.Kind != yaml.SequenceNode {
-			continue
-		}
-		for _, item := range seq.Content {
-			it := resolve(item)
-			if it == nil {
-				continue
-			}
-			var texts []string
-			switch it.Kind {
-			case yaml.ScalarNode:
-				texts = []string{it.Value}
-			case yaml.MappingNode:
-				for _, kv := range mapEntries(it, 0) {
-					if v := resolve(kv[1]); v != nil && v.Kind == yaml.ScalarNode {
-						texts = append(texts, v.Value)
-					}
-				}
-			}
-			if texts != nil && matches(texts) {
-				out = append(out, Position{File: l.file, Line: item.Line, Column: item.Column})
-			}
-		}
-	}
-	return out
-}
-
 // ImageAsWritten is the service's image reference as the file writes it
 // (`postgres:${POSTGRES_TAG}`), so messages never show a half-interpolated
 // reference; the effective image when the file writes none.
@@ -768,6 +700,54 @@ func (s Service) RawTexts(key string) []RawValue {
 		}
 		rv.Interpolated = hasReference(rv.Text)
 		out = append(out, rv)
+	}
+	return out
+}
+
+// VolumePositions locates, in every merged file that writes it, the
+// `volumes:` entry that mounts at target (after interpolation), in merge
+// order.
+func (s Service) VolumePositions(target string) []Position {
+	target = filepath.Clean(target)
+	var out []Position
+	for _, l := range s.p.layers {
+		if l.root == nil {
+			continue
+		}
+		h, d := descend(l.file, l.root, []string{"services", s.Name, "volumes"})
+		if d != 3 {
+			continue
+		}
+		seq := resolve(h.val)
+		if seq == nil || seq.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range seq.Content {
+			it := resolve(item)
+			if it == nil {
+				continue
+			}
+			t := ""
+			switch it.Kind {
+			case yaml.ScalarNode:
+				parts := strings.Split(s.p.interpolated(it.Value), ":")
+				switch {
+				case len(parts) >= 2 && strings.HasPrefix(parts[1], "/"):
+					t = parts[1]
+				case len(parts) >= 3 && len(parts[0]) == 1: // C:\src:/target on Windows
+					t = parts[2]
+				default:
+					t = parts[0] // an anonymous volume
+				}
+			case yaml.MappingNode:
+				if _, v := mapGet(it, "target"); resolve(v) != nil {
+					t = s.p.interpolated(resolve(v).Value)
+				}
+			}
+			if t != "" && filepath.Clean(t) == target {
+				out = append(out, Position{File: l.file, Line: item.Line, Column: item.Column})
+			}
+		}
 	}
 	return out
 }
