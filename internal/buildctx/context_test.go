@@ -436,3 +436,29 @@ func TestSourcesErrors(t *testing.T) {
 		t.Errorf("bad --exclude pattern: %v", err)
 	}
 }
+
+// TestCopiesDir: a COPY source is a directory by what the context holds,
+// not by how it is spelled.
+func TestCopiesDir(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"app/main.py":              "",
+		"docker-php-ext-configure": "",
+		"docker-php-ext-install":   "",
+		"entrypoint.sh":            "",
+		"conf/nginx/default.conf":  "",
+		"empty/":                   "",
+	})
+	c := mustOpen(t, dir, "")
+	for src, want := range map[string]bool{
+		".": true, "./": true, "app": true, "./app": true, "app/": true, "empty": true,
+		"docker-php-ext-*": false, "entrypoint.sh": false, "conf/*": true, "conf/nginx/*.conf": false, "*.js": false,
+	} {
+		if got, known := c.CopiesDir(src); got != want || !known {
+			t.Errorf("CopiesDir(%q) = %v, %v; want %v, true", src, got, known, want)
+		}
+	}
+	if _, known := c.CopiesDir("rootfs/"); known {
+		t.Error("a source missing from the context is decided")
+	}
+}

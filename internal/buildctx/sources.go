@@ -252,3 +252,55 @@ func containsWildcards(s string) bool {
 	}
 	return false
 }
+
+// CopiesDir reports whether `COPY src dest` copies a directory of the
+// context (or the context itself): decided from the sent tree, not from
+// a trailing slash or a wildcard in the spelling. known is false when the
+// source is not in the context at all (the build would fail on it, or the
+// tree is incomplete), and nothing can be decided.
+func (c *Context) CopiesDir(src string) (dir, known bool) {
+	roots, err := c.copyRoots(src)
+	if err != nil {
+		return false, false
+	}
+	for _, r := range roots {
+		if r == "" || c.dirs[r] {
+			return true, true
+		}
+		if _, file := slices.BinarySearch(c.Files, r); !file && len(c.under(r)) > 0 {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// Rooted is a file a COPY source brings in, with its path relative to
+// what the copy places at the destination: below a copied directory, the
+// path inside it; for a copied file, "" (the file itself lands there).
+type Rooted struct {
+	File string
+	Rel  string
+}
+
+// SourcesRooted is Sources with each file's place under the destination,
+// so that callers can tell where it lands in the image.
+func (c *Context) SourcesRooted(src string) []Rooted {
+	roots, err := c.copyRoots(src)
+	if err != nil {
+		return nil
+	}
+	var out []Rooted
+	for _, r := range roots {
+		for _, f := range c.expand(r) {
+			switch {
+			case f == r:
+				out = append(out, Rooted{File: f})
+			case r == "":
+				out = append(out, Rooted{File: f, Rel: f})
+			default:
+				out = append(out, Rooted{File: f, Rel: f[len(r)+1:]})
+			}
+		}
+	}
+	return out
+}

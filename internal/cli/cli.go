@@ -8,22 +8,20 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
+
+	"github.com/hardhull/hardhull/internal/buildinfo"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 )
 
-// Version is set at build time (-ldflags "-X .../cli.Version=v1.2.3");
-// otherwise it comes from the module version `go install` records.
+// Version is what reports name: a link-time value (see internal/buildinfo;
+// -X .../cli.Version still works), else what the toolchain recorded.
 var Version = "dev"
 
 func init() {
-	if Version != "dev" {
-		return
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		Version = bi.Main.Version
+	if Version == "dev" {
+		Version = buildinfo.Get().Version
 	}
 }
 
@@ -60,7 +58,7 @@ func Execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newScanCmd(), newRulesCmd(), newExplainCmd())
+	root.AddCommand(newScanCmd(), newRulesCmd(), newExplainCmd(), newVersionCmd())
 	for _, c := range extraCommands {
 		root.AddCommand(c())
 	}

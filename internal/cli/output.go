@@ -23,19 +23,25 @@ type outputFlags struct {
 	baseline      string
 	writeBaseline string
 	noColor       bool
+	severities    []string
+	exitCode      int
+	summary       bool
 	// sources is the content of inputs read from stdin, for inline ignores.
 	sources map[string][]byte
 }
 
 func (o *outputFlags) register(c *cobra.Command) {
 	f := c.Flags()
-	f.StringVar(&o.format, "format", "text", "output format: text, json, sarif, markdown, checklist, junit, html")
+	f.StringVar(&o.format, "format", "text", "output format: text, json, sarif, markdown, checklist, junit, html, gitlab-codequality, gitlab-sast")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a finding is at or above this severity (default medium, or fail-on in .hardhull.yaml)")
 	f.StringVar(&o.configPath, "config", "", "policy file (default: .hardhull.yaml in the target directory or its parents)")
 	f.StringVar(&o.baseline, "baseline", "", "suppress findings recorded in this baseline file")
 	f.StringVar(&o.writeBaseline, "write-baseline", "", "record the current findings in this baseline file")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour text output")
+	f.StringSliceVar(&o.severities, "severity", nil, "show only these severities (e.g. critical,high); the exit code still follows --fail-on")
+	f.IntVar(&o.exitCode, "exit-code", 1, "exit code when a finding is at or above --fail-on (0: report only)")
+	f.BoolVar(&o.summary, "summary", false, "text: list only the top problems by severity with counts")
 }
 
 // loadConfig finds and reads the policy file for a target directory.
@@ -74,12 +80,28 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 	if cfg.FailOn != nil {
 		failOn = *cfg.FailOn
 	}
-	if o.failOn != "" {
+	reportOnly := o.exitCode == 0
+	switch o.failOn {
+	case "":
+	case "none":
+		reportOnly = true
+	default:
 		s, err := finding.ParseSeverity(o.failOn)
 		if err != nil {
-			return usageErr("--fail-on: %v", err)
+			return usageErr("--fail-on: %v (or none)", err)
 		}
 		failOn = s
+	}
+	if o.exitCode < 0 || o.exitCode > 125 {
+		return usageErr("--exit-code: %d is not in 0..125", o.exitCode)
+	}
+	var shown []finding.Severity
+	for _, name := range o.severities {
+		s, err := finding.ParseSeverity(strings.ToLower(strings.TrimSpace(name)))
+		if err != nil {
+			return usageErr("--severity: %v", err)
+		}
+		shown = append(shown, s)
 	}
 	pol := &config.Policy{Config: cfg, Root: dir, Equivalent: equivalentIDs, Sources: o.sources}
 	if o.baseline != "" {
@@ -90,10 +112,20 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 		pol.Baseline = b
 	}
 	pol.Apply(res)
+	wroteBaseline := false
 	if o.writeBaseline != "" {
 		if err := config.WriteBaseline(o.writeBaseline, res.Findings); err != nil {
 			return usageErr("--write-baseline: %v", err)
 		}
+		wroteBaseline = true
+	}
+	// The exit code is decided on every finding policy kept; --severity
+	// only narrows what is shown.
+	code := config.ExitCode(res, failOn)
+	// The checklist judges items by their findings: narrowing it would
+	// turn hidden failures into passes.
+	if len(shown) > 0 && !strings.EqualFold(o.format, "checklist") {
+		res = config.ShowSeverities(res, shown)
 	}
 	var w io.Writer = c.OutOrStdout()
 	if o.output != "" && o.output != "-" {
@@ -104,7 +136,7 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 		defer f.Close()
 		w = f
 	}
-	rep, err := report.New(o.format, report.Options{Color: !o.noColor && o.output == "" && isTerminal(w) && os.Getenv("NO_COLOR") == "", Version: Version, Catalogue: catalogueMeta()})
+	rep, err := report.New(o.format, report.Options{Color: !o.noColor && o.output == "" && isTerminal(w) && os.Getenv("NO_COLOR") == "", Version: Version, Catalogue: catalogueMeta(), Summary: o.summary})
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -114,8 +146,11 @@ func (o *outputFlags) finish(c *cobra.Command, res *finding.Result, dir string, 
 	for _, e := range res.Errors {
 		fmt.Fprintf(c.ErrOrStderr(), "hardhull: %s\n", errLine(e))
 	}
-	if code := config.ExitCode(res, failOn); code != 0 {
-		return &exitError{code: code}
+	switch {
+	case code == 2:
+		return &exitError{code: 2}
+	case code == 1 && !reportOnly && !wroteBaseline:
+		return &exitError{code: o.exitCode}
 	}
 	return nil
 }

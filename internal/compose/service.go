@@ -666,8 +666,8 @@ func (p *Project) interpolated(text string) string {
 }
 
 // RawTexts returns, for every file that sets a key of this service, the
-// value as written: a scalar as is, a list's scalar items joined by
-// spaces. A later file's command replaces an earlier one's, but each file
+// value as written: a scalar as is, a list's scalar items each
+// single-quoted and joined by spaces (so a shell reads the same words). A later file's command replaces an earlier one's, but each file
 // ships its own.
 func (s Service) RawTexts(key string) []RawValue {
 	var out []RawValue
@@ -691,7 +691,7 @@ func (s Service) RawTexts(key string) []RawValue {
 			var parts []string
 			for _, item := range v.Content {
 				if it := resolve(item); it != nil && it.Kind == yaml.ScalarNode {
-					parts = append(parts, it.Value)
+					parts = append(parts, "'"+strings.ReplaceAll(it.Value, "'", `'\''`)+"'")
 				}
 			}
 			rv.Text = strings.Join(parts, " ")

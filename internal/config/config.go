@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/pathglob"
 	"gopkg.in/yaml.v3"
 )
 
@@ -34,8 +35,21 @@ type Config struct {
 	// TrustedRegistries, when set, are the only registries base images may
 	// come from.
 	TrustedRegistries []string `yaml:"trusted-registries"`
+	// Exclude keeps files out of discovery (the same as the --skip-dirs,
+	// --skip-files and --file-patterns flags, which add to it).
+	Exclude Exclude `yaml:"exclude"`
+	// Compose names the files that form one project each, relative to the
+	// scanned directory: [[compose.yml, compose.deploy.yml]].
+	Compose [][]string `yaml:"compose"`
 
 	path string
+}
+
+// Exclude is the config's `exclude:` section.
+type Exclude struct {
+	SkipDirs     []string `yaml:"skip-dirs"`
+	SkipFiles    []string `yaml:"skip-files"`
+	FilePatterns []string `yaml:"file-patterns"`
 }
 
 // PathIgnore drops Rules (all when empty) under Path.
@@ -79,6 +93,16 @@ func Parse(name string, b []byte) (*Config, error) {
 	for _, ig := range c.Ignore {
 		if _, err := path.Match(strings.ReplaceAll(ig.Path, "**", "*"), ""); err != nil {
 			return nil, fmt.Errorf("%s: ignore path %q: %w", name, ig.Path, err)
+		}
+	}
+	for _, g := range append(append([]string{}, c.Exclude.SkipDirs...), c.Exclude.SkipFiles...) {
+		if _, err := path.Match(strings.ReplaceAll(g, "**", "*"), ""); err != nil {
+			return nil, fmt.Errorf("%s: exclude glob %q: %w", name, g, err)
+		}
+	}
+	for i, set := range c.Compose {
+		if len(set) == 0 {
+			return nil, fmt.Errorf("%s: compose set %d is empty", name, i+1)
 		}
 	}
 	return c, nil
@@ -217,39 +241,4 @@ func (c *Config) pathIgnored(id, p string) bool {
 
 // GlobMatch matches slash paths against a glob where `**` spans
 // directories and a pattern without a slash matches any base name.
-func GlobMatch(pattern, p string) bool {
-	p = strings.TrimPrefix(filepath.ToSlash(p), "./")
-	pattern = strings.TrimPrefix(pattern, "./")
-	if !strings.Contains(pattern, "/") {
-		ok, _ := path.Match(pattern, path.Base(p))
-		if ok {
-			return true
-		}
-	}
-	return globSegs(strings.Split(pattern, "/"), strings.Split(p, "/"))
-}
-
-func globSegs(pat, segs []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			if len(pat) == 1 {
-				return true
-			}
-			for i := 0; i <= len(segs); i++ {
-				if globSegs(pat[1:], segs[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(segs) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], segs[0]); !ok {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
-	}
-	// A directory pattern covers everything below it.
-	return true
-}
+func GlobMatch(pattern, p string) bool { return pathglob.Match(pattern, p) }

@@ -22,10 +22,22 @@ ignore:
     reason: teaching material
   - path: "**/testdata/**"
 trusted-registries: [registry.example.com]
+exclude:
+  skip-dirs: [third_party]
+  skip-files: ["**/*.tmpl"]
+  file-patterns: ['dockerfile:\.df$']
+compose:
+  - [compose.yml, compose.deploy.yml]
 `
 	c, err := Parse(".hardhull.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(c.Exclude.SkipDirs) != 1 || len(c.Exclude.SkipFiles) != 1 || c.Exclude.FilePatterns[0] != `dockerfile:\.df$` {
+		t.Errorf("Exclude = %+v", c.Exclude)
+	}
+	if len(c.Compose) != 1 || len(c.Compose[0]) != 2 || c.Compose[0][1] != "compose.deploy.yml" {
+		t.Errorf("Compose = %v", c.Compose)
 	}
 	if c.FailOn == nil || *c.FailOn != finding.High {
 		t.Errorf("FailOn = %v", c.FailOn)
@@ -62,6 +74,9 @@ func TestParseErrors(t *testing.T) {
 		{"wrong type", "disable: DF001\n", []string{".hardhull.yaml:1: cannot unmarshal"}},
 		{"not a mapping", "- a\n", []string{".hardhull.yaml:1:"}},
 		{"bad glob", "ignore:\n  - path: \"[\"\n", []string{`ignore path "["`}},
+		{"bad exclude glob", "exclude:\n  skip-files: [\"a[\"]\n", []string{`exclude glob "a["`}},
+		{"unknown exclude key", "exclude:\n  dirs: [a]\n", []string{".hardhull.yaml:2: unknown key dirs"}},
+		{"empty compose set", "compose:\n  - []\n", []string{"compose set 1 is empty"}},
 		{"syntax error", "disable: [\n", []string{".hardhull.yaml"}},
 		{"too large", "# " + strings.Repeat("x", 1<<20), []string{"larger than 1 MiB"}},
 	}

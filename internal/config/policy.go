@@ -70,6 +70,25 @@ func ExitCode(r *finding.Result, failOn finding.Severity) int {
 	return 0
 }
 
+// ShowSeverities returns a copy of r holding only the findings of the given
+// severities; the others are counted in Hidden.
+func ShowSeverities(r *finding.Result, sevs []finding.Severity) *finding.Result {
+	keep := map[finding.Severity]bool{}
+	for _, s := range sevs {
+		keep[s] = true
+	}
+	cp := *r
+	cp.Findings, cp.Judged = nil, r.Findings
+	for _, f := range r.Findings {
+		if keep[f.Severity] {
+			cp.Findings = append(cp.Findings, f)
+		} else {
+			cp.Hidden++
+		}
+	}
+	return &cp
+}
+
 // Baseline file: fingerprints of accepted findings.
 type baselineFile struct {
 	Version  int             `json:"version"`

@@ -15,12 +15,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hardhull/hardhull/internal/shell"
+
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	bkshell "github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
 // MaxSize bounds what Parse reads; real Dockerfiles are a few KiB.
@@ -72,6 +75,11 @@ type Instruction struct {
 	Heredocs []parser.Heredoc
 	Comments []string
 	Stage    *Stage
+
+	raw   string // the instruction's lines as written
+	esc   rune
+	once  sync.Once
+	shell *shell.Script
 }
 
 // Options changes how a file is resolved.
@@ -136,6 +144,7 @@ func ParseBytes(path string, src []byte, opts Options) (f *File, err error) {
 		f.Warnings = append(f.Warnings, w.Short)
 	}
 	var cur *Stage
+	lines := lineStarts(src)
 	for _, n := range res.AST.Children {
 		v, err := instructions.ParseInstruction(n)
 		if err != nil {
@@ -144,6 +153,7 @@ func ParseBytes(path string, src []byte, opts Options) (f *File, err error) {
 		in := &Instruction{
 			Cmd: strings.ToLower(n.Value), Line: n.StartLine, EndLine: n.EndLine,
 			Original: n.Original, Flags: n.Flags, Heredocs: n.Heredocs, Comments: n.PrevComment,
+			raw: rawLines(src, lines, n.StartLine, n.EndLine), esc: res.EscapeToken,
 		}
 		switch c := v.(type) {
 		case *instructions.Stage:
@@ -193,7 +203,7 @@ func (f *File) resolve(opts Options) {
 			env[a.Name] = ""
 		}
 	}
-	lex := shell.NewLex(f.Escape)
+	lex := bkshell.NewLex(f.Escape)
 	byName := map[string]*Stage{}
 	for _, s := range f.Stages {
 		res, err := lex.ProcessWordWithMatches(s.Base, env)
@@ -220,7 +230,7 @@ func (f *File) resolve(opts Options) {
 const maxExpand = 64 << 10
 
 func expand(word string, env argEnv, esc rune) string {
-	out, _, err := shell.NewLex(esc).ProcessWord(word, env)
+	out, _, err := bkshell.NewLex(esc).ProcessWord(word, env)
 	if err != nil || len(out) > maxExpand {
 		return word
 	}
@@ -526,4 +536,182 @@ func sanitize(s string, max int) string {
 		n++
 	}
 	return b.String()
+}
+
+// lineStarts returns the offset of each line's first byte.
+func lineStarts(src []byte) []int {
+	out := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// rawLines is the text of lines first..last (1-based) without the final
+// line break.
+func rawLines(src []byte, starts []int, first, last int) string {
+	if first < 1 || first > len(starts) || last < first {
+		return ""
+	}
+	end := len(src)
+	if last < len(starts) {
+		end = starts[last] - 1
+	}
+	return string(src[starts[first-1]:max(end, starts[first-1])])
+}
+
+// Shell is the shell view of a RUN, CMD or ENTRYPOINT: the commands it
+// runs, wrappers looked through, with the Dockerfile line of each. Shell
+// form is parsed from the text as written (so lines are exact, and a
+// RUN heredoc that feeds the shell is read as script); exec form is
+// taken word for word. Other instructions have no commands.
+func (in *Instruction) Shell() *shell.Script {
+	in.once.Do(func() { in.shell = in.parseShell() })
+	return in.shell
+}
+
+func (in *Instruction) parseShell() *shell.Script {
+	var args []string
+	prepend := true
+	switch c := in.Command.(type) {
+	case *instructions.RunCommand:
+		args, prepend = c.CmdLine, c.PrependShell
+	case *instructions.CmdCommand:
+		args, prepend = c.CmdLine, c.PrependShell
+	case *instructions.EntrypointCommand:
+		args, prepend = c.CmdLine, c.PrependShell
+	default:
+		return &shell.Script{Line: in.Line}
+	}
+	if !prepend {
+		s := shell.Exec(args)
+		s.Line = in.Line
+		for i := range s.Commands {
+			s.Commands[i].Line = in.Line
+		}
+		return s
+	}
+	text := ShellText(in.raw, in.esc)
+	return shell.ParseLines(text, in.raw, BodyStart(text), in.Line)
+}
+
+// ShellText prepares an instruction's text for a shell parser without
+// moving a byte: lines the builder drops inside a continued instruction
+// (comments, blank lines) become spaces with their line break, carriage
+// returns become spaces, and a non-default escape character before a line
+// break becomes a backslash.
+func ShellText(raw string, esc rune) string {
+	b := []byte(raw)
+	cont := false
+	for i := 0; i < len(b); {
+		j := i
+		for j < len(b) && b[j] != '\n' {
+			j++
+		}
+		line := b[i:j]
+		trim := strings.TrimSpace(string(line))
+		if cont && (trim == "" || strings.HasPrefix(trim, "#")) {
+			for k := i; k < j; k++ {
+				b[k] = ' '
+			}
+			if j < len(b) {
+				b[j] = ' '
+			}
+			i = j + 1
+			continue
+		}
+		e := len(line)
+		for e > 0 && (line[e-1] == '\r' || line[e-1] == ' ' || line[e-1] == '\t') {
+			if line[e-1] == '\r' {
+				line[e-1] = ' '
+			}
+			e--
+		}
+		cont = e > 0 && rune(line[e-1]) == esc && j < len(b)
+		if cont && esc != '\\' && esc < 0x80 {
+			line[e-1] = '\\'
+		}
+		i = j + 1
+	}
+	return string(b)
+}
+
+// BodyStart skips the keyword and --flags of an instruction's text.
+func BodyStart(text string) int {
+	i := 0
+	skipSpace := func() {
+		for i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\\' && i+1 < len(text) && text[i+1] == '\n') {
+			i++
+		}
+	}
+	skipSpace()
+	for i < len(text) && text[i] != ' ' && text[i] != '\t' && text[i] != '\n' {
+		i++
+	}
+	for {
+		skipSpace()
+		if !strings.HasPrefix(text[i:], "--") {
+			return i
+		}
+		for i < len(text) && text[i] != ' ' && text[i] != '\t' && text[i] != '\n' {
+			i++
+		}
+	}
+}
+
+// copiedFromImages are official images used bare in COPY --from.
+var copiedFromImages = map[string]bool{
+	"composer": true, "docker": true, "golang": true, "node": true, "python": true, "alpine": true, "busybox": true,
+	"nginx": true, "redis": true, "postgres": true, "mysql": true, "mongo": true, "ubuntu": true, "debian": true,
+	"rust": true, "gradle": true, "maven": true, "php": true, "ruby": true, "caddy": true, "traefik": true, "tini": true,
+}
+
+// ImageUse is an image pulled by an instruction other than FROM: `COPY
+// --from=<image>` or `RUN --mount=from=<image>`.
+type ImageUse struct {
+	Ref string // as written
+	In  *Instruction
+	How string // "COPY --from" or "RUN --mount"
+}
+
+// PulledImages lists the images COPY --from and RUN --mount=from= pull:
+// values that name no stage (by name or index). A bare unknown name
+// (`--from=templates`) may as well be a named build context
+// (`--build-context templates=...`) and is left out; the official images
+// commonly copied from are kept.
+func (f *File) PulledImages() []ImageUse {
+	var out []ImageUse
+	isStage := func(v string) bool {
+		for _, s := range f.Stages {
+			if s.Name != "" && strings.EqualFold(s.Name, v) || strconv.Itoa(s.Index) == v {
+				return true
+			}
+		}
+		return !strings.ContainsAny(v, "/:@.") && !copiedFromImages[strings.ToLower(v)]
+	}
+	for _, s := range f.Stages {
+		for _, in := range s.Instructions {
+			switch in.Cmd {
+			case "copy", "add":
+				if v, ok := in.Flag("from"); ok && v != "" && !isStage(v) {
+					out = append(out, ImageUse{Ref: v, In: in, How: "COPY --from"})
+				}
+			case "run":
+				for _, fl := range in.Flags {
+					m, ok := strings.CutPrefix(fl, "--mount=")
+					if !ok {
+						continue
+					}
+					for _, kv := range strings.Split(m, ",") {
+						if k, v, _ := strings.Cut(kv, "="); strings.TrimSpace(k) == "from" && v != "" && !isStage(v) {
+							out = append(out, ImageUse{Ref: v, In: in, How: "RUN --mount"})
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
 }

@@ -241,6 +241,12 @@ func FuzzParse(f *testing.F) {
 				}
 				_ = in.Script()
 				_ = in.HasSecretMount()
+				// The shell view places every command inside its instruction.
+				for _, c := range in.Shell().Commands {
+					if c.Line < in.Line || c.Line > in.EndLine {
+						t.Fatalf("command %q at line %d outside instruction lines %d-%d", c.Values(), c.Line, in.Line, in.EndLine)
+					}
+				}
 			}
 		}
 		_ = file.Final("0")

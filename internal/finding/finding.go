@@ -137,6 +137,7 @@ const (
 	KindPython     Kind = "python"
 	KindImage      Kind = "image"
 	KindContainer  Kind = "container"
+	KindCI         Kind = "ci" // a CI pipeline file (GitHub Actions, GitLab CI)
 )
 
 // Example is one input that a rule must (Bad) or must not (Good) flag.

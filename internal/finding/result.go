@@ -33,6 +33,13 @@ type Result struct {
 	Kinds map[Kind]int `json:"-"`
 	// Suppressed counts findings removed by policy (ignores, baseline).
 	Suppressed int `json:"-"`
+	// Hidden counts findings left out of the report by --severity; they
+	// still count for the exit code.
+	Hidden int `json:"-"`
+	// Judged holds every finding policy kept when Findings was narrowed by
+	// --severity: views that judge (the checklist) read it, views that list
+	// read Findings.
+	Judged []Finding `json:"-"`
 	// Facts are key facts about the target (image OS, user, sizes).
 	Facts map[string]any `json:"-"`
 }

@@ -203,16 +203,12 @@ func (d *dfDoc) createdUser(s *dockerfile.Stage) string {
 	name := ""
 	for i := len(s.Chain()) - 1; i >= 0; i-- {
 		for _, in := range s.Chain()[i].Find("run") {
-			for _, c := range simpleCommands(shellWords(in.Script(), '\\')) {
-				pi := programIndex(c)
-				if pi >= len(c) {
+			for _, c := range in.Shell().Commands {
+				if p := c.Program(); p != "useradd" && p != "adduser" {
 					continue
 				}
-				if p := baseName(c[pi].s); p != "useradd" && p != "adduser" {
-					continue
-				}
-				last := c[len(c)-1].s
-				if !strings.HasPrefix(last, "-") && validUser(last) && len(c) > pi+1 {
+				last := c.Args[len(c.Args)-1].Value
+				if !strings.HasPrefix(last, "-") && validUser(last) && len(c.Args) > 1 {
 					name = last
 				}
 			}
@@ -384,9 +380,8 @@ func pythonInterpreter(s *dockerfile.Stage) string {
 	}
 	for _, k := range []string{"entrypoint", "cmd"} {
 		if in := s.Last(k); in != nil {
-			fs := strings.Fields(strings.NewReplacer(`"`, " ", ",", " ", "[", " ", "]", " ").Replace(in.Script()))
-			if len(fs) > 0 {
-				switch p := baseName(fs[0]); {
+			if cs := in.Shell().Commands; len(cs) > 0 {
+				switch p := cs[0].Program(); {
 				case strings.HasPrefix(p, "python3"):
 					return "python3"
 				case p == "python":

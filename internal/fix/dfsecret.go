@@ -42,38 +42,35 @@ func (d *dfDoc) secretPlaceholder(in *dockerfile.Instruction, f finding.Finding)
 // secretText edits the text of one ENV or ARG instruction.
 func secretText(text, kind, key string, esc byte) (string, error) {
 	_, end := keyword(text)
-	ws := shellWords(text[end:], esc)
-	var cand []word
-	for _, w := range ws {
-		if w.comment {
-			return "", skipf("%s %s shares its line with a comment; edit it by hand", kind, key)
-		}
-		if !w.op && w.s != "\n" {
-			cand = append(cand, w)
-		}
+	cand, comments, ok := plainWords(text, end, esc)
+	if comments {
+		return "", skipf("%s %s shares its line with a comment; edit it by hand", kind, key)
+	}
+	if !ok {
+		return "", skipf("%s %s is written in a form this fix does not edit", kind, key)
 	}
 	repl := key + `=""`
 	if kind == "ARG" {
 		repl = key
 	}
 	for _, w := range cand {
-		k, _, ok := strings.Cut(w.s, "=")
+		k, _, ok := strings.Cut(w.Value, "=")
 		if !ok || k != key {
 			continue
 		}
-		raw := text[end+w.start : end+w.end]
+		raw := text[w.Start:w.End]
 		if !strings.HasPrefix(raw, key+"=") {
 			return "", skipf("the name %s is quoted or escaped; edit it by hand", key)
 		}
 		if raw == repl {
 			return "", errNoOp
 		}
-		return text[:end+w.start] + repl + text[end+w.end:], nil
+		return text[:w.Start] + repl + text[w.End:], nil
 	}
 	// Legacy ENV KEY value: the rest of the instruction is the value.
-	if kind == "ENV" && len(cand) >= 2 && cand[0].s == key && text[end+cand[0].start:end+cand[0].end] == key {
+	if kind == "ENV" && len(cand) >= 2 && cand[0].Value == key && text[cand[0].Start:cand[0].End] == key {
 		last := cand[len(cand)-1]
-		return text[:end+cand[0].start] + repl + text[end+last.end:], nil
+		return text[:cand[0].Start] + repl + text[last.End:], nil
 	}
 	return "", skipf("%s %s is written in a form this fix does not edit", kind, key)
 }

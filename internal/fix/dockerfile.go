@@ -11,6 +11,7 @@ import (
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
 	"github.com/hardhull/hardhull/internal/secrets"
+	"github.com/hardhull/hardhull/internal/shell"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -44,8 +45,10 @@ func instrs(f *dockerfile.File) []*dockerfile.Instruction {
 }
 
 func instrAt(f *dockerfile.File, line int) (int, *dockerfile.Instruction) {
+	// A finding about one command of a long RUN points at that command's
+	// line, inside the instruction.
 	for i, in := range instrs(f) {
-		if in.Line == line {
+		if in.Line <= line && line <= max(in.EndLine, in.Line) {
 			return i, in
 		}
 	}
@@ -300,9 +303,9 @@ func insertAt(s string, ins map[int]string) string {
 	return s
 }
 
-// runWords returns the shell words of a RUN (keyword and flags dropped),
-// refusing forms the text edits cannot handle.
-func (d *dfDoc) runWords(in *dockerfile.Instruction) (string, []word, error) {
+// runScript returns the shell view of a RUN as written (keyword and
+// flags skipped), refusing forms the text edits cannot handle.
+func (d *dfDoc) runScript(in *dockerfile.Instruction) (string, *shell.Script, error) {
 	if len(in.Heredocs) > 0 {
 		return "", nil, skipf("RUN uses a heredoc; edit it by hand")
 	}
@@ -310,44 +313,38 @@ func (d *dfDoc) runWords(in *dockerfile.Instruction) (string, []word, error) {
 		return "", nil, skipf("RUN is in exec (JSON) form")
 	}
 	text := d.text(in)
-	ws := shellWords(text, d.esc())
-	// Drop the keyword and its --flags.
-	i := 1
-	for i < len(ws) && strings.HasPrefix(ws[i].s, "--") && !ws[i].op {
-		i++
+	sc := shellView(text, dockerfile.BodyStart(text), d.esc())
+	if sc.Err != nil {
+		return "", nil, skipf("the RUN does not parse as shell (%v); edit it by hand", sc.Err)
 	}
-	if len(ws) == 0 {
-		return text, nil, nil
-	}
-	return text, ws[i:], nil
+	return text, sc, nil
 }
 
 // aptNoRecommends adds --no-install-recommends to apt-get/apt install.
 func (d *dfDoc) aptNoRecommends(in *dockerfile.Instruction, _ finding.Finding) (string, error) {
-	text, ws, err := d.runWords(in)
+	text, sc, err := d.runScript(in)
 	if err != nil {
 		return "", err
 	}
 	ins := map[int]string{}
-	for _, c := range simpleCommands(ws) {
-		pi := programIndex(c)
-		if pi >= len(c) {
+	for _, c := range sc.Commands {
+		if c.Inexact || len(c.Args) == 0 {
 			continue
 		}
-		prog := baseName(c[pi].s)
+		prog := c.Program()
 		if prog != "apt-get" && prog != "apt" {
 			continue
 		}
-		k := subcommand(c, pi+1, "install")
+		k := subcommand(c.Args, 1, "install")
 		if k < 0 || hasWordIn(c, "--no-install-recommends") {
 			continue
 		}
 		skip := false
-		for _, w := range c {
-			skip = skip || strings.Contains(w.s, "APT::Install-Recommends")
+		for _, w := range c.Args {
+			skip = skip || strings.Contains(w.Value, "APT::Install-Recommends")
 		}
 		if !skip {
-			ins[c[k].end] = " --no-install-recommends"
+			ins[c.Args[k].End] = " --no-install-recommends"
 		}
 	}
 	if len(ins) == 0 {
@@ -357,9 +354,9 @@ func (d *dfDoc) aptNoRecommends(in *dockerfile.Instruction, _ finding.Finding) (
 }
 
 // subcommand finds the index of sub after options starting at i.
-func subcommand(c []word, i int, sub string) int {
+func subcommand(c []shell.Word, i int, sub string) int {
 	for ; i < len(c); i++ {
-		w := c[i].s
+		w := c[i].Value
 		if w == sub {
 			return i
 		}
@@ -376,29 +373,29 @@ func subcommand(c []word, i int, sub string) int {
 
 // pipNoCache adds --no-cache-dir to pip install.
 func (d *dfDoc) pipNoCache(in *dockerfile.Instruction, _ finding.Finding) (string, error) {
-	text, ws, err := d.runWords(in)
+	text, sc, err := d.runScript(in)
 	if err != nil {
 		return "", err
 	}
 	ins := map[int]string{}
 	var other []string
-	for _, c := range simpleCommands(ws) {
-		pi := programIndex(c)
-		if pi >= len(c) {
+	for _, c := range sc.Commands {
+		if c.Inexact || len(c.Args) == 0 {
 			continue
 		}
-		prog := baseName(c[pi].s)
+		prog := c.Program()
+		a := c.Args
 		k := -1
 		switch {
 		case isPipProgram(prog):
-			k = subcommand(c, pi+1, "install")
-		case strings.HasPrefix(prog, "python") && pi+2 < len(c) && c[pi+1].s == "-m" && isPipProgram(c[pi+2].s):
-			k = subcommand(c, pi+3, "install")
+			k = subcommand(a, 1, "install")
+		case strings.HasPrefix(prog, "python") && 2 < len(a) && a[1].Value == "-m" && isPipProgram(a[2].Value):
+			k = subcommand(a, 3, "install")
 		case strings.HasPrefix(prog, "pip") && hasWordIn(c, "install"):
 			other = append(other, prog)
 		}
 		if k >= 0 && !hasWordIn(c, "--no-cache-dir") {
-			ins[c[k].end] = " --no-cache-dir"
+			ins[a[k].End] = " --no-cache-dir"
 		}
 	}
 	if len(ins) == 0 {
@@ -419,24 +416,16 @@ func isPipProgram(s string) bool {
 
 // aptListsCleanup ends the RUN with && rm -rf /var/lib/apt/lists/*.
 func (d *dfDoc) aptListsCleanup(in *dockerfile.Instruction, _ finding.Finding) (string, error) {
-	text, ws, err := d.runWords(in)
+	text, sc, err := d.runScript(in)
 	if err != nil {
 		return "", err
 	}
-	for _, w := range ws {
-		if w.comment {
-			return "", skipf("the RUN holds a shell comment; appending after it would be commented out")
-		}
+	if sc.Comments {
+		return "", skipf("the RUN holds a shell comment; appending after it would be commented out")
 	}
-	// The last real token must end a command, not be an operator.
-	var last *word
-	for i := len(ws) - 1; i >= 0; i-- {
-		if ws[i].s != "\n" {
-			last = &ws[i]
-			break
-		}
-	}
-	if last == nil || last.op {
+	// The text must end with a command, not an operator or a separator.
+	if len(sc.Commands) == 0 || sc.End == 0 || strings.TrimRight(text[:sc.End], " \t") != text[:sc.End] || strings.HasSuffix(text[:sc.End], ";") || strings.HasSuffix(text[:sc.End], "&") ||
+		strings.Trim(text[sc.End:], " \t\r\n"+string(d.esc())) != "" {
 		return "", skipf("the RUN does not end with a command")
 	}
 	ls := splitLines([]byte(text))
@@ -518,17 +507,22 @@ func (d *dfDoc) execForm(in *dockerfile.Instruction, _ finding.Finding) (string,
 	}
 	text := d.text(in)
 	kw, end := keyword(text)
-	ws := shellWords(text[end:], d.esc())
+	sc := shellView(text, end, d.esc())
+	if sc.Err != nil || sc.Compound || sc.Comments || len(sc.Commands) > 1 {
+		return "", skipf("%s needs a shell (%q); rewrite it as exec form by hand", strings.ToUpper(in.Cmd), strings.TrimSpace(text[end:]))
+	}
 	var args []string
-	for _, w := range ws {
-		raw := text[end+w.start : end+w.end]
-		if w.s == "\n" {
-			continue
+	for _, c := range sc.Commands {
+		if len(c.Assigns) > 0 {
+			return "", skipf("%s needs a shell (%q); rewrite it as exec form by hand", strings.ToUpper(in.Cmd), text[c.Assigns[0].Start:c.Assigns[0].End])
 		}
-		if w.op || w.comment || raw != w.s || strings.ContainsAny(w.s, "$`*?[]{}~<>!\\\"'") {
-			return "", skipf("%s needs a shell (%q); rewrite it as exec form by hand", strings.ToUpper(in.Cmd), raw)
+		for _, w := range c.Words {
+			raw := text[w.Start:w.End]
+			if raw != w.Value || strings.ContainsAny(w.Value, "$`*?[]{}~<>!\\\"'") {
+				return "", skipf("%s needs a shell (%q); rewrite it as exec form by hand", strings.ToUpper(in.Cmd), raw)
+			}
+			args = append(args, w.Value)
 		}
-		args = append(args, w.s)
 	}
 	if len(args) == 0 {
 		return "", skipf("empty %s", strings.ToUpper(in.Cmd))
@@ -566,17 +560,14 @@ func (d *dfDoc) productionEnv(in *dockerfile.Instruction, f finding.Finding) (st
 	text := d.text(in)
 	kw, end := keyword(text)
 	_ = kw
-	ws := shellWords(text[end:], d.esc())
-	var cand []word
-	for _, w := range ws {
-		if !w.op && !w.comment && w.s != "\n" {
-			cand = append(cand, w)
-		}
+	cand, _, ok := plainWords(text, end, d.esc())
+	if !ok {
+		return "", skipf("%s=%s is written in a form this fix does not edit", key, old)
 	}
 	// ENV KEY=value ... form.
 	for _, w := range cand {
-		if k, v, ok := strings.Cut(w.s, "="); ok && k == key && v == old {
-			raw := text[end+w.start : end+w.end]
+		if k, v, ok := strings.Cut(w.Value, "="); ok && k == key && v == old {
+			raw := text[w.Start:w.End]
 			eq := strings.IndexByte(raw, '=')
 			val := raw[eq+1:]
 			q := ""
@@ -585,12 +576,12 @@ func (d *dfDoc) productionEnv(in *dockerfile.Instruction, f finding.Finding) (st
 			} else if val != old {
 				return "", skipf("the value of %s is escaped; edit it by hand", key)
 			}
-			return text[:end+w.start] + raw[:eq+1] + q + nv + q + text[end+w.end:], nil
+			return text[:w.Start] + raw[:eq+1] + q + nv + q + text[w.End:], nil
 		}
 	}
 	// Legacy ENV KEY value form: one key, the rest of the line is the value.
-	if len(cand) == 2 && cand[0].s == key && cand[1].s == old && text[end+cand[1].start:end+cand[1].end] == old {
-		return text[:end+cand[1].start] + nv + text[end+cand[1].end:], nil
+	if len(cand) == 2 && cand[0].Value == key && cand[1].Value == old && text[cand[1].Start:cand[1].End] == old {
+		return text[:cand[1].Start] + nv + text[cand[1].End:], nil
 	}
 	return "", skipf("%s=%s is written in a form this fix does not edit", key, old)
 }

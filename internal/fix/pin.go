@@ -113,12 +113,15 @@ func (d *dfDoc) pinFrom(in *dockerfile.Instruction, f finding.Finding) (string, 
 	}
 	text := d.text(in)
 	_, end := keyword(text)
-	ws := shellWords(text[end:], d.esc())
+	ws, _, ok := plainWords(text, end, d.esc())
+	if !ok {
+		return "", skipf("FROM image is written in a form this fix does not edit")
+	}
 	for _, w := range ws {
-		if strings.HasPrefix(w.s, "--") || w.s == "\n" {
+		if strings.HasPrefix(w.Value, "--") {
 			continue
 		}
-		raw := text[end+w.start : end+w.end]
+		raw := text[w.Start:w.End]
 		if raw != s.Base {
 			return "", skipf("FROM image is written in a form this fix does not edit")
 		}
@@ -126,7 +129,7 @@ func (d *dfDoc) pinFrom(in *dockerfile.Instruction, f finding.Finding) (string, 
 		if err != nil {
 			return "", skipf("cannot resolve a digest for %s: %v", s.Image, err)
 		}
-		return text[:end+w.start] + raw + "@" + dg + text[end+w.end:], nil
+		return text[:w.Start] + raw + "@" + dg + text[w.End:], nil
 	}
 	return "", skipf("no image in FROM")
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hardhull/hardhull/internal/finding"
 	"github.com/hardhull/hardhull/internal/rules"
+	"github.com/hardhull/hardhull/internal/shell"
 	"gopkg.in/yaml.v3"
 )
 
@@ -137,19 +138,25 @@ func (d *dfDoc) noReload(idx int) error {
 			args = a
 			quote = func(s string) string { return `"` + s + `"` }
 		} else {
-			for _, w := range shellWords(text[end:], d.esc()) {
-				if w.comment {
-					return skipf("%s holds a shell comment; edit it by hand", strings.ToUpper(k))
-				}
-				if w.s == "\n" {
+			sc := shellView(text, end, d.esc())
+			if sc.Comments {
+				return skipf("%s holds a shell comment; edit it by hand", strings.ToUpper(k))
+			}
+			if sc.Err != nil {
+				return skipf("%s does not parse as shell; edit it by hand", strings.ToUpper(k))
+			}
+			for _, c := range sc.Commands {
+				if c.Inexact {
 					continue
 				}
-				raw := text[end+w.start : end+w.end]
-				val := w.s
-				if raw != w.s {
-					val = "\x00" // quoted or escaped: left as it is
+				for _, w := range append(append([]shell.Word(nil), c.Assigns...), c.Words...) {
+					raw := text[w.Start:w.End]
+					val := w.Value
+					if raw != w.Value {
+						val = "\x00" // quoted or escaped: left as it is
+					}
+					args = append(args, span{w.Start - end, w.End - end, val, raw})
 				}
-				args = append(args, span{w.start, w.end, val, raw})
 			}
 		}
 		nt, changed := editArgs(text[end:], args, quote)
@@ -190,16 +197,20 @@ func (c *cdoc) composeNoReload(name string, f finding.Finding) error {
 	switch cmd.Kind {
 	case yaml.ScalarNode:
 		var args []span
-		for _, w := range shellWords(cmd.Value, '\\') {
-			if w.comment || w.op && w.s != "\n" {
-				return skipf("the command needs a shell; edit it by hand")
-			}
-			raw := cmd.Value[w.start:w.end]
-			val := w.s
-			if raw != w.s {
+		// Compose splits a string command into words itself (no shell):
+		// line breaks are blanks there.
+		sc := shell.Parse(strings.ReplaceAll(cmd.Value, "\n", " "))
+		if sc.Err != nil || sc.Comments || sc.Compound || len(sc.Commands) != 1 {
+			return skipf("the command needs a shell; edit it by hand")
+		}
+		one := sc.Commands[0]
+		for _, w := range append(append([]shell.Word(nil), one.Assigns...), one.Words...) {
+			raw := cmd.Value[w.Start:w.End]
+			val := w.Value
+			if raw != w.Value {
 				val = "\x00"
 			}
-			args = append(args, span{w.start, w.end, val, raw})
+			args = append(args, span{w.Start, w.End, val, raw})
 		}
 		nv, changed := editArgs(cmd.Value, args, func(s string) string { return s })
 		if !changed {

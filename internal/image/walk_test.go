@@ -308,7 +308,8 @@ func TestDefaultWant(t *testing.T) {
 		{"/etc/ssl/private/server.key", Text},
 		{"/app/package.json", Skip},
 		{"/app/config.json", Skip},
-		{"/usr/lib/python3/site-packages/x.dist-info/METADATA", Skip},
+		{"/usr/lib/python3/site-packages/x.dist-info/METADATA", Text},
+		{"/usr/lib/python3/site-packages/x.dist-info/RECORD", Skip},
 		{"/usr/bin/python3", Skip},
 	}
 	for _, tt := range tests {

@@ -29,7 +29,7 @@ var sensitiveNames = map[string]bool{
 var sensitiveExts = map[string]bool{".pem": true, ".key": true, ".tfvars": true, ".p8": true}
 
 // DefaultWant keeps what the image rules read: account and OS files,
-// package databases, .env files, .git/config, and text files with
+// package databases and Python distribution metadata, .env files, .git/config, and text files with
 // sensitive names. Binary content is dropped by sniffing.
 func DefaultWant(p string, size int64, mode fs.FileMode) Capture {
 	if wantedPaths[p] {
@@ -38,6 +38,9 @@ func DefaultWant(p string, size int64, mode fs.FileMode) Capture {
 	dir, base := path.Split(p)
 	switch {
 	case dir == "/var/lib/dpkg/status.d/" && !strings.HasSuffix(base, ".md5sums"):
+		return Text
+	case base == "METADATA" && strings.HasSuffix(dir, ".dist-info/"), base == "PKG-INFO" && strings.HasSuffix(dir, ".egg-info/"):
+		// Python distributions, for the vulnerability inventory.
 		return Text
 	case base == ".env" || strings.HasPrefix(base, ".env."):
 		return Text

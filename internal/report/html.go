@@ -90,7 +90,13 @@ func (h *HTML) Report(w io.Writer, r *finding.Result) error {
 			page.Counts = append(page.Counts, htmlCount{s.String(), cs[s]})
 		}
 	}
-	for _, st := range Evaluate(r, h.Catalogue) {
+	judged := r
+	if r.Judged != nil {
+		cp := *r
+		cp.Findings = r.Judged
+		judged = &cp
+	}
+	for _, st := range Evaluate(judged, h.Catalogue) {
 		it := htmlItem{Section: st.Item.Section, Text: st.Item.Text, Mark: string(st.Mark)}
 		if it.Mark == string(NA) {
 			it.Mark = "na"

@@ -5,7 +5,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
@@ -22,13 +21,24 @@ type Options struct {
 	Version string
 	// Catalogue is every rule, for SARIF descriptors and the checklist.
 	Catalogue []*finding.Rule
+	// Summary limits text output to the top problems.
+	Summary bool
 }
 
 // Formats lists the format names New accepts.
-var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit", "html"}
+var Formats = []string{"text", "json", "sarif", "markdown", "checklist", "junit", "html", "gitlab-codequality", "gitlab-sast"}
 
-// New returns the reporter for a format name.
+// New returns the reporter for a format name; every format sees the
+// findings worst first.
 func New(format string, opts Options) (Reporter, error) {
+	r, err := newFormat(format, opts)
+	if err != nil {
+		return nil, err
+	}
+	return ordered{r}, nil
+}
+
+func newFormat(format string, opts Options) (Reporter, error) {
 	switch strings.ToLower(format) {
 	case "text", "":
 		return &Text{opts}, nil
@@ -44,6 +54,10 @@ func New(format string, opts Options) (Reporter, error) {
 		return &JUnit{opts}, nil
 	case "html":
 		return &HTML{opts}, nil
+	case "gitlab-codequality", "codequality", "codeclimate":
+		return &GitLabCodeQuality{opts}, nil
+	case "gitlab-sast":
+		return &GitLabSAST{Options: opts}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
@@ -96,6 +110,7 @@ func groups(fs []finding.Finding) ([]string, map[string][]finding.Finding) {
 		}
 		m[k] = append(m[k], f)
 	}
-	sort.Strings(keys)
+	// Kept in order of first appearance: worst-first findings put the
+	// file with the worst finding first.
 	return keys, m
 }

@@ -211,10 +211,20 @@ func TestJSONContract(t *testing.T) {
 			}
 		}
 	}
-	// File locations carry path, line and column.
+	// Worst first: the critical finding leads. File locations carry path,
+	// line and column.
+	var sevs []string
+	for _, f := range findings {
+		var sev string
+		json.Unmarshal(f["severity"], &sev)
+		sevs = append(sevs, sev)
+	}
+	if sevs[0] != "critical" || sevs[len(sevs)-1] != "info" {
+		t.Errorf("severities in order %v, want worst first", sevs)
+	}
 	var loc map[string]any
 	json.Unmarshal(findings[0]["location"], &loc)
-	if loc["path"] != "Dockerfile" || loc["line"] != float64(3) || loc["column"] != float64(1) {
+	if loc["path"] != "deploy dir/compose.yaml" || loc["line"] != float64(10) || loc["column"] != float64(5) {
 		t.Errorf("file location = %v", loc)
 	}
 	var errs []map[string]any

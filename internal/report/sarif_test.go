@@ -195,13 +195,14 @@ func TestSARIFEdgeCases(t *testing.T) {
 		t.Error("reporter modified the caller's catalogue")
 	}
 	res := doc.Runs[0].Results
-	want := []string{"a/b.yaml", "odd%20%23name%25.Dockerfile", "file:///abs/path/Dockerfile", "win/dir/Dockerfile"}
+	// Worst first: the three high findings by path, then the low one.
+	want := []string{"odd%20%23name%25.Dockerfile", "file:///abs/path/Dockerfile", "win/dir/Dockerfile", "a/b.yaml"}
 	for i, w := range want {
 		if got := res[i].Locations[0].PhysicalLocation.ArtifactLocation.URI; got != w {
 			t.Errorf("uri %d = %q, want %q", i, got, w)
 		}
 	}
-	if res[3].Locations[0].PhysicalLocation.Region != nil {
+	if res[2].Locations[0].PhysicalLocation.Region != nil {
 		t.Error("a location without a line has a region")
 	}
 	// Without a catalogue, the rules that fired are described.

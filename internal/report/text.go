@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/finding"
@@ -26,16 +27,35 @@ func (t *Text) paint(s finding.Severity, txt string) string {
 
 func (t *Text) Report(w io.Writer, r *finding.Result) error {
 	bw := bufio.NewWriter(w)
-	keys, byKey := groups(r.Findings)
-	for _, k := range keys {
-		fmt.Fprintf(bw, "%s\n", k)
-		for _, f := range byKey[k] {
-			fmt.Fprintf(bw, "  %s %s [%s] %s\n", f.Location.String(), t.paint(f.Severity, f.Severity.String()), f.Rule.ID, f.Message)
-			if fix := f.FixText(); fix != "" {
-				fmt.Fprintf(bw, "      fix: %s\n", fix)
+	if t.Summary {
+		t.writeTop(bw, r.Findings)
+	} else {
+		for _, e := range entries(r.Findings) {
+			if e.roll != nil {
+				ro := e.roll
+				fmt.Fprintf(bw, "%s [%s] %s: %s\n", t.paint(ro.Severity, ro.Severity.String()), ro.Rule.ID, ro.Rule.Title, places(len(ro.Places)))
+				for _, f := range ro.Places {
+					sev := ""
+					if f.Severity != ro.Severity {
+						sev = " " + t.paint(f.Severity, f.Severity.String())
+					}
+					fmt.Fprintf(bw, "  %s%s %s\n", f.Location.String(), sev, f.Message)
+				}
+				if fix := ro.Rule.Fix; fix != "" {
+					fmt.Fprintf(bw, "      fix: %s\n", fix)
+				}
+				fmt.Fprintln(bw)
+				continue
 			}
+			fmt.Fprintf(bw, "%s\n", e.key)
+			for _, f := range e.fs {
+				fmt.Fprintf(bw, "  %s %s [%s] %s\n", f.Location.String(), t.paint(f.Severity, f.Severity.String()), f.Rule.ID, f.Message)
+				if fix := f.FixText(); fix != "" {
+					fmt.Fprintf(bw, "      fix: %s\n", fix)
+				}
+			}
+			fmt.Fprintln(bw)
 		}
-		fmt.Fprintln(bw)
 	}
 	for _, e := range r.Errors {
 		loc := e.Path
@@ -50,6 +70,9 @@ func (t *Text) Report(w io.Writer, r *finding.Result) error {
 	fmt.Fprintf(bw, "%s", summary(r.Findings))
 	if r.Suppressed > 0 {
 		fmt.Fprintf(bw, " (%d suppressed)", r.Suppressed)
+	}
+	if r.Hidden > 0 {
+		fmt.Fprintf(bw, " (%d below the shown severities)", r.Hidden)
 	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(bw, "; %d input errors", len(r.Errors))
@@ -72,6 +95,7 @@ var kindNouns = []struct {
 	{finding.KindCompose, "compose project", "compose projects"},
 	{finding.KindContext, "build context", "build contexts"},
 	{finding.KindPython, "Python file", "Python files"},
+	{finding.KindCI, "CI file", "CI files"},
 	{finding.KindImage, "image", "images"},
 	{finding.KindContainer, "container", "containers"},
 }
@@ -97,4 +121,45 @@ func writeFacts(w io.Writer, facts map[string]any) {
 		fmt.Fprintf(w, "  %s: %v\n", k, facts[k])
 	}
 	fmt.Fprintln(w)
+}
+
+// writeTop lists the top problems: one line per rule, worst first.
+func (t *Text) writeTop(w io.Writer, fs []finding.Finding) {
+	top := topProblems(fs)
+	if len(top) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "top problems:")
+	for _, p := range top {
+		fmt.Fprintf(w, "  %-8s %s %s: %s in %s\n", t.paint(p.Severity, p.Severity.String()), p.Rule.ID, p.Rule.Title, places(p.Count), inFiles(p.Files))
+	}
+	fmt.Fprintln(w)
+}
+
+// entry is a file's findings, or one rule rolled up over many places.
+type entry struct {
+	key  string
+	sev  finding.Severity
+	fs   []finding.Finding
+	roll *rollup
+}
+
+// entries orders file groups and rollups together, worst first.
+func entries(fs []finding.Finding) []entry {
+	rolls, rest := rollups(fs)
+	var out []entry
+	keys, byKey := groups(rest)
+	for _, k := range keys {
+		out = append(out, entry{key: k, sev: byKey[k][0].Severity, fs: byKey[k]})
+	}
+	for i := range rolls {
+		out = append(out, entry{key: groupKey(rolls[i].Places[0].Location), sev: rolls[i].Severity, roll: &rolls[i]})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].sev != out[j].sev {
+			return out[i].sev > out[j].sev
+		}
+		return out[i].key < out[j].key
+	})
+	return out
 }

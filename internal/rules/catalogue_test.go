@@ -56,12 +56,12 @@ func TestEquivalentLookup(t *testing.T) {
 }
 
 func TestCommands(t *testing.T) {
-	cmds := commands("apt-get update && apt-get install -y --no-install-recommends gcc \\\n  make; curl -fsSL https://x | sh # comment\n")
+	cmds := textWords("apt-get update && apt-get install -y --no-install-recommends gcc \\\n  make; curl -fsSL https://x | sh # comment\n")
 	var progs []string
 	for _, c := range cmds {
 		progs = append(progs, program(c))
 	}
-	want := []string{"apt-get", "apt-get", "curl", "|", "sh"}
+	want := []string{"apt-get", "apt-get", "curl", "sh"}
 	if len(progs) != len(want) {
 		t.Fatalf("got %q, want %q", progs, want)
 	}

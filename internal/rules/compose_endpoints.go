@@ -8,6 +8,7 @@ import (
 
 	"github.com/hardhull/hardhull/internal/compose"
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/shell"
 )
 
 // A debug endpoint is a port through which whoever connects runs code or
@@ -136,7 +137,7 @@ func endpointPorts(s compose.Service) map[uint32]bool {
 			out[pc.Target] = true
 		}
 	}
-	if _, ok := devServer(s); ok {
+	if _, ok := composeDevServer(s); ok {
 		for _, pc := range s.Ports {
 			out[pc.Target] = true
 		}
@@ -206,74 +207,21 @@ var _ = register(finding.Rule{
 	})
 })
 
-// devServers are commands that start a framework's development server
-// (reloaders, debug consoles, unminified assets), matched on the words of a
-// service's command or entrypoint.
-var devServers = []struct {
-	words []string
-	name  string
-}{
-	{[]string{"php", "-S"}, "PHP's built-in server (php -S)"},
-	{[]string{"artisan", "serve"}, "Laravel's development server (artisan serve)"},
-	{[]string{"manage.py", "runserver"}, "Django's development server (runserver)"},
-	{[]string{"django-admin", "runserver"}, "Django's development server (runserver)"},
-	{[]string{"flask", "run"}, "Flask's development server (flask run)"},
-	{[]string{"npm", "run", "dev"}, "a development server (npm run dev)"},
-	{[]string{"yarn", "dev"}, "a development server (yarn dev)"},
-	{[]string{"yarn", "run", "dev"}, "a development server (yarn run dev)"},
-	{[]string{"pnpm", "dev"}, "a development server (pnpm dev)"},
-	{[]string{"pnpm", "run", "dev"}, "a development server (pnpm run dev)"},
-	{[]string{"next", "dev"}, "Next.js's development server (next dev)"},
-	{[]string{"nuxt", "dev"}, "Nuxt's development server (nuxt dev)"},
-	{[]string{"ng", "serve"}, "Angular's development server (ng serve)"},
-	{[]string{"webpack-dev-server"}, "webpack-dev-server"},
-	{[]string{"webpack", "serve"}, "webpack-dev-server (webpack serve)"},
-	{[]string{"react-scripts", "start"}, "the Create React App development server (react-scripts start)"},
-	{[]string{"nodemon"}, "nodemon (a development file watcher)"},
-	{[]string{"ts-node-dev"}, "ts-node-dev (a development file watcher)"},
-	{[]string{"gatsby", "develop"}, "Gatsby's development server (gatsby develop)"},
-	{[]string{"jekyll", "serve"}, "Jekyll's development server (jekyll serve)"},
-	{[]string{"hugo", "server"}, "Hugo's development server (hugo server)"},
-	{[]string{"vite"}, "Vite's development server"},
-}
-
-var cmdSplit = strings.NewReplacer("&&", " ", "||", " ", ";", " ", "|", " ", "(", " ", ")", " ", `"`, " ", "'", " ", "`", " ")
-
 // devServer finds a development server in a service's command or
 // entrypoint, and says which.
-func devServer(s compose.Service) (string, bool) {
+func composeDevServer(s compose.Service) (string, bool) {
 	return devServerIn(strings.Join(s.Entrypoint, " ") + " " + strings.Join(s.Command, " "))
 }
 
-// devServerIn finds a development server in a command line.
+// devServerIn finds a development server in a command line, read through
+// the one shell view the Dockerfile rules use (sh -c wrappers included).
 func devServerIn(text string) (string, bool) {
 	if msg, bad := ServerReload(text); bad {
 		return msg, true
 	}
-	ws := strings.Fields(cmdSplit.Replace(text))
-	for i := range ws {
-		w := ws[i]
-		if j := strings.LastIndexByte(w, '/'); j >= 0 && j < len(w)-1 {
-			w = w[j+1:]
-		}
-		for _, d := range devServers {
-			if w != d.words[0] || i+len(d.words) > len(ws) {
-				continue
-			}
-			ok := true
-			for k, dw := range d.words[1:] {
-				if ws[i+1+k] != dw {
-					ok = false
-					break
-				}
-			}
-			if !ok {
-				continue
-			}
-			if d.words[0] == "vite" && i+1 < len(ws) && (ws[i+1] == "build" || ws[i+1] == "preview") {
-				continue
-			}
-			return "the command runs " + d.name, true
+	for _, c := range shell.Parse(text).Commands {
+		if msg, bad := devServer(c); bad {
+			return msg, true
 		}
 	}
 	return "", false

@@ -12,49 +12,148 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
-// copied is one file a COPY/ADD of the shipping stage brings in.
+// copied is one file a COPY/ADD of the shipping stage brings in. When it
+// came through a builder stage (COPY --from=builder), in is the COPY that
+// ships it and via the builder's COPY that took it from the context.
 type copied struct {
 	file string
 	in   *dockerfile.Instruction
+	via  *dockerfile.Instruction
 }
 
-// shippedFiles lists the context files that the shipping stage's COPY and
-// ADD instructions bring into the image (not those copied --from a stage).
+// viaText says how a file that came through a builder entered it.
+func (c copied) viaText() string {
+	if c.via == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (it entered %s through %s at line %d)", stageLabel(c.via.Stage.Name, c.via.Stage.Index), strings.ToUpper(c.via.Cmd), c.via.Line)
+}
+
+// landed is a context file at its path in a stage's filesystem.
+type landed struct {
+	file, at string
+	in, via  *dockerfile.Instruction
+}
+
+// shippedFiles lists the context files that reach the shipping stage: by
+// its own COPY and ADD, and through COPY --from=<stage> of a path where a
+// builder copied them.
 func (p *Pass) shippedFiles() []copied {
-	bc := p.Ext.Context
-	if bc == nil {
+	if p.Ext.Context == nil {
 		return nil
 	}
 	var out []copied
 	seen := map[string]bool{}
-	for _, st := range p.Final.Chain() {
-		for _, in := range st.Instructions {
+	for _, l := range p.stageFiles(p.Final, 0) {
+		if !seen[l.file] {
+			seen[l.file] = true
+			out = append(out, copied{l.file, l.in, l.via})
+		}
+	}
+	return out
+}
+
+// maxStageHops bounds COPY --from chains followed (and breaks loops).
+const maxStageHops = 4
+
+// stageFiles lists where the context files a stage (with its parents)
+// copies land.
+func (p *Pass) stageFiles(st *dockerfile.Stage, depth int) []landed {
+	bc := p.Ext.Context
+	var out []landed
+	chain := st.Chain()
+	workdir := "/"
+	for i := len(chain) - 1; i >= 0; i-- {
+		for _, in := range chain[i].Instructions {
 			var srcs []string
+			var dst, from string
 			switch c := in.Command.(type) {
+			case *instructions.WorkdirCommand:
+				workdir = absPath(workdir, c.Path)
+				continue
 			case *instructions.CopyCommand:
-				if c.From != "" {
-					continue
-				}
-				srcs = c.SourcePaths
+				srcs, dst, from = c.SourcePaths, c.DestPath, c.From
 			case *instructions.AddCommand:
-				srcs = c.SourcePaths
+				srcs, dst = c.SourcePaths, c.DestPath
 			default:
 				continue
 			}
-			for _, src := range srcs {
-				if isRemote(src) || strings.Contains(src, "$") {
+			dirDst := strings.HasSuffix(dst, "/") || dst == "." || len(srcs) > 1
+			dst = absPath(workdir, dst)
+			if from != "" {
+				src := p.Dockerfile.Stage(from)
+				if src == nil || depth >= maxStageHops || strings.Contains(from, "$") {
 					continue
 				}
-				for _, f := range bc.Sources(src) {
-					if !seen[f] {
-						seen[f] = true
-						out = append(out, copied{f, in})
+				inner := p.stageFiles(src, depth+1)
+				for _, s := range srcs {
+					if strings.Contains(s, "$") {
+						continue
 					}
+					sp := absPath("/", s)
+					if i := strings.IndexAny(sp, "*?["); i >= 0 {
+						sp = path.Dir(sp[:i+1]) // a wildcard copies from below its fixed part
+					}
+					for _, l := range inner {
+						rel, ok := below(l.at, sp)
+						if !ok {
+							continue
+						}
+						at := dst
+						if rel != "" {
+							at = path.Join(dst, rel)
+						} else if dirDst {
+							at = path.Join(dst, path.Base(l.at))
+						}
+						via := l.via
+						if via == nil {
+							via = l.in
+						}
+						out = append(out, landed{file: l.file, at: at, in: in, via: via})
+					}
+				}
+				continue
+			}
+			for _, s := range srcs {
+				if isRemote(s) || strings.Contains(s, "$") {
+					continue
+				}
+				for _, r := range bc.SourcesRooted(s) {
+					at := dst
+					switch {
+					case r.Rel != "":
+						at = path.Join(dst, r.Rel)
+					case dirDst:
+						at = path.Join(dst, path.Base(r.File))
+					}
+					out = append(out, landed{file: r.File, at: at, in: in})
 				}
 			}
 		}
 	}
 	return out
+}
+
+// absPath resolves p against dir as WORKDIR and COPY destinations do.
+func absPath(dir, p string) string {
+	if strings.HasPrefix(p, "/") {
+		return path.Clean(p)
+	}
+	return path.Join(dir, p)
+}
+
+// below reports whether p is at or below dir, and its path under dir.
+func below(p, dir string) (string, bool) {
+	if dir == "/" {
+		return strings.TrimPrefix(p, "/"), true
+	}
+	if p == dir {
+		return "", true
+	}
+	if rel, ok := strings.CutPrefix(p, dir+"/"); ok {
+		return rel, true
+	}
+	return "", false
 }
 
 func ctxEx(files map[string]string) finding.Example { return finding.Example{Files: files} }
@@ -68,6 +167,8 @@ var _ = register(finding.Rule{
 	Bad: []finding.Example{
 		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY .env /app/.env\nUSER 1000\n", ".env": "SECRET_KEY=abc\n"}),
 		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": ".env\n", "app/.env": "SECRET_KEY=abc\n", "app/main.py": "print(1)\n"}),
+		{Files: map[string]string{"Dockerfile": "FROM node:22 AS build\nWORKDIR /src\nCOPY . .\nRUN npm ci && npm run build\nFROM node:22-slim\nCOPY --from=build /src /app\nUSER node\n", ".dockerignore": ".git\n", ".env": "SECRET_KEY=abc\n", "package.json": "{}\n"},
+			Note: "the builder copies the context and the image ships the builder's /src"},
 	},
 	Good: []finding.Example{
 		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": "**/.env\n", ".env": "SECRET_KEY=abc\n", "app/.env": "X=1\n", ".env.example": "SECRET_KEY=\n"}),
@@ -75,7 +176,7 @@ var _ = register(finding.Rule{
 }, func(p *Pass) {
 	for _, c := range p.shippedFiles() {
 		if kind, ok := secrets.SensitiveFile(c.file); ok && kind == secrets.KindEnvFile {
-			p.Report(p.At(c.in), "env-file:"+c.file, fmt.Sprintf("%s brings %s into the image", strings.ToUpper(c.in.Cmd), c.file))
+			p.Report(p.At(c.in), "env-file:"+c.file, fmt.Sprintf("%s brings %s into the image%s", strings.ToUpper(c.in.Cmd), c.file, c.viaText()))
 		}
 	}
 })
@@ -108,7 +209,7 @@ var _ = register(finding.Rule{
 	for _, c := range p.shippedFiles() {
 		if kind, ok := secrets.SensitiveFile(c.file); ok {
 			if kind != secrets.KindEnvFile {
-				p.Report(p.At(c.in), "secret-file:"+c.file, fmt.Sprintf("%s brings %s (%s) into the image", strings.ToUpper(c.in.Cmd), c.file, kind))
+				p.Report(p.At(c.in), "secret-file:"+c.file, fmt.Sprintf("%s brings %s (%s) into the image%s", strings.ToUpper(c.in.Cmd), c.file, kind, c.viaText()))
 			}
 			continue
 		}
@@ -122,35 +223,71 @@ var _ = register(finding.Rule{
 		scanned++
 		budget -= size
 		if len(ms) > 0 {
-			p.Report(p.At(c.in), "secret-content:"+c.file, fmt.Sprintf("%s brings %s into the image; line %d holds a secret (%s: %s)",
-				strings.ToUpper(c.in.Cmd), c.file, ms[0].Line, ms[0].Description, ms[0].Redacted))
+			p.Report(p.At(c.in), "secret-content:"+c.file, fmt.Sprintf("%s brings %s into the image%s; line %d holds a secret (%s: %s)",
+				strings.ToUpper(c.in.Cmd), c.file, c.viaText(), ms[0].Line, ms[0].Description, ms[0].Redacted))
 		}
 	}
 })
 
-// copiesContext reports whether the shipping stage copies a whole directory.
-func (p *Pass) copiesContext() *dockerfile.Instruction {
+// copiesContext finds where a directory of the build context enters the
+// shipped image: a COPY or ADD of the shipping stage whose source is a
+// directory of the context (by the context's file list, not by spelling),
+// or one in a builder stage whose files the shipping stage copies. via is
+// the COPY --from that ships them, nil for a direct copy.
+func (p *Pass) copiesContext() (in, via *dockerfile.Instruction) {
+	bc := p.Ext.Context
+	isDir := func(s string) bool {
+		if bc != nil {
+			if dir, known := bc.CopiesDir(s); known {
+				return dir
+			}
+		}
+		// Not in the tree examined: only the spelling is left, and a
+		// wildcard names files as often as directories.
+		return s == "." || s == "./" || s == "/" || strings.HasSuffix(s, "/")
+	}
 	for _, st := range p.Final.Chain() {
 		for _, in := range st.Instructions {
-			c, ok := in.Command.(*instructions.CopyCommand)
-			if !ok || c.From != "" {
-				if a, ok := in.Command.(*instructions.AddCommand); ok {
-					for _, s := range a.SourcePaths {
-						if s == "." || s == "./" || strings.HasSuffix(s, "/") {
-							return in
-						}
-					}
+			var srcs []string
+			switch c := in.Command.(type) {
+			case *instructions.CopyCommand:
+				if c.From != "" {
+					continue
 				}
-				continue
+				srcs = c.SourcePaths
+			case *instructions.AddCommand:
+				srcs = c.SourcePaths
 			}
-			for _, s := range c.SourcePaths {
-				if s == "." || s == "./" || s == "/" || strings.HasSuffix(s, "/") || strings.Contains(s, "*") {
-					return in
+			for _, s := range srcs {
+				if !isRemote(s) && !strings.Contains(s, "$") && isDir(s) {
+					return in, nil
 				}
 			}
 		}
 	}
-	return nil
+	if bc == nil {
+		return nil, nil
+	}
+	// Through builders: a shipped file that a builder's directory copy
+	// brought in.
+	for _, c := range p.shippedFiles() {
+		if c.via == nil {
+			continue
+		}
+		var srcs []string
+		switch v := c.via.Command.(type) {
+		case *instructions.CopyCommand:
+			srcs = v.SourcePaths
+		case *instructions.AddCommand:
+			srcs = v.SourcePaths
+		}
+		for _, s := range srcs {
+			if !isRemote(s) && !strings.Contains(s, "$") && isDir(s) {
+				return c.via, c.in
+			}
+		}
+	}
+	return nil, nil
 }
 
 func (p *Pass) ignoreAt(line int) finding.Location {
@@ -173,14 +310,26 @@ var _ = register(finding.Rule{
 	Checklist: []string{"build.dockerignore"}, OWASP: []string{"D06"},
 	Rationale: "Without .dockerignore, COPY . brings in .git, .env files, keys and local caches.",
 	Fix:       "Add a .dockerignore with at least: .git, .env, .env.*, **/.env, *.pem, *.key, secrets/, credentials/.",
-	Bad:       []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", "main.py": "print(1)\n"})},
-	Good:      []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": ".git\n**/.env\n", "main.py": "print(1)\n"})},
+	Bad: []finding.Example{
+		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", "main.py": "print(1)\n"}),
+		{Files: map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY ./app /app\nUSER 1000\n", "app/main.py": "print(1)\n"}, Note: "app is a directory of the context, without a trailing slash"},
+		{Files: map[string]string{"Dockerfile": "FROM python:3.12 AS build\nWORKDIR /app\nCOPY . .\nFROM python:3.12-slim\nCOPY --from=build /app /app\nUSER 1000\n", "main.py": "print(1)\n"}, Note: "the context reaches the image through a builder"},
+	},
+	Good: []finding.Example{
+		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n", ".dockerignore": ".git\n**/.env\n", "main.py": "print(1)\n"}),
+		{Files: map[string]string{"Dockerfile": "FROM php:8.3-fpm\nCOPY docker-php-ext-* entrypoint.sh /usr/local/bin/\nUSER www-data\n", "docker-php-ext-enable": "#!/bin/sh\n", "entrypoint.sh": "#!/bin/sh\n"}, Note: "a wildcard of named files copies no directory"},
+		{Files: map[string]string{"Dockerfile": "FROM golang:1.23 AS build\nCOPY . .\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\nUSER 65532\n", "main.go": "package main\n"}, Note: "only the built binary ships, not the copied context"},
+	},
 }, func(p *Pass) {
 	if p.Ext.Context == nil || p.Ext.Context.IgnoreFile != "" {
 		return
 	}
-	if in := p.copiesContext(); in != nil {
-		p.Report(p.At(in), "dockerignore:none", fmt.Sprintf("%s copies a directory of the build context, which has no .dockerignore", strings.ToUpper(in.Cmd)))
+	if in, via := p.copiesContext(); in != nil {
+		msg := fmt.Sprintf("%s copies a directory of the build context, which has no .dockerignore", strings.ToUpper(in.Cmd))
+		if via != nil {
+			msg = fmt.Sprintf("%s copies a directory of the build context into %s, which the image ships (COPY --from at line %d); the context has no .dockerignore", strings.ToUpper(in.Cmd), stageLabel(in.Stage.Name, in.Stage.Index), via.Line)
+		}
+		p.Report(p.At(in), "dockerignore:none", msg)
 	}
 })
 

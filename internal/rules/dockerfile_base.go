@@ -69,6 +69,56 @@ func baseTag(s *dockerfile.Stage) (tag, digest string, ok bool) {
 	return tag, digest, true
 }
 
+// pull is one image a Dockerfile pulls: a FROM, a COPY --from=<image> or
+// a RUN --mount=from=<image>.
+type pull struct {
+	what     string // "FROM python:3" or "COPY --from=gloursdocker/docker"
+	image    string // as resolved
+	base     string // as written
+	key      string
+	tag      string
+	digest   string
+	at       finding.Location
+	stage    *dockerfile.Stage // for FROM
+	parsable bool              // the reference parsed (not only its tag)
+}
+
+// pulls lists every image the file pulls whose tag is known.
+func pulls(p *Pass) []pull {
+	var out []pull
+	for _, s := range p.Dockerfile.Stages {
+		if tag, digest, ok := baseTag(s); ok {
+			_, parsable := parseBase(s)
+			out = append(out, pull{what: "FROM " + s.Image, image: s.Image, base: s.Base, key: "from:" + s.Base, tag: tag, digest: digest, at: fromAt(p, s), stage: s, parsable: parsable})
+		}
+	}
+	for _, u := range p.Dockerfile.PulledImages() {
+		b, ok := parseImageRef(u.Ref)
+		if !ok {
+			continue
+		}
+		out = append(out, pull{what: u.How + "=" + u.Ref, image: u.Ref, base: u.Ref, key: "pull:" + u.Ref, tag: b.Tag, digest: b.Digest, at: p.At(u.In), parsable: true})
+	}
+	return out
+}
+
+// movingTag reports tags that follow new releases as latest does: latest
+// itself, channel names (edge, mainline, current, stable, rolling, lts) and
+// variant names without any version (python:alpine, nginx:stable-alpine).
+func movingTag(tag string) bool {
+	if tag == "" || strings.ContainsAny(tag, "0123456789") {
+		return false
+	}
+	for _, part := range strings.Split(strings.ToLower(tag), "-") {
+		switch part {
+		case "latest", "edge", "mainline", "current", "stable", "rolling", "lts", "alpine", "slim", "fpm", "cli", "apache", "zts", "jdk", "jre", "perl", "otel", "unprivileged":
+		default:
+			return false // a release name (bookworm, jammy) pins the release
+		}
+	}
+	return true
+}
+
 func fromAt(p *Pass, s *dockerfile.Stage) finding.Location {
 	return finding.Location{Path: p.Dockerfile.Path, Line: s.Line, Column: 1}
 }
@@ -86,9 +136,9 @@ var _ = register(finding.Rule{
 	},
 	Good: []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n"), dfEx("FROM golang:1.23 AS build\nFROM build\nUSER 1000\n"), dfEx("FROM scratch\n")},
 }, func(p *Pass) {
-	for _, s := range p.Dockerfile.Stages {
-		if tag, digest, ok := baseTag(s); ok && tag == "" && digest == "" {
-			p.Report(fromAt(p, s), "from:"+s.Base, fmt.Sprintf("FROM %s has no tag; the build takes whatever is latest", s.Image))
+	for _, u := range pulls(p) {
+		if u.tag == "" && u.digest == "" {
+			p.Report(u.at, u.key, fmt.Sprintf("%s has no tag; the build takes whatever is latest", u.what))
 		}
 	}
 })
@@ -100,16 +150,27 @@ var _ = register(finding.Rule{
 	Equivalents: map[string][]string{"hadolint": {"DL3007"}, "trivy": {"DS-0001"}, "checkov": {"CKV_DOCKER_7"}, "kics": {"f45ea400-6bbe-4501-9fc7-1c3d75c32067"}},
 	Rationale:   "`latest` moves: two builds of the same Dockerfile can ship different operating systems and libraries.",
 	Fix:         "Replace :latest with a version tag, and pin a digest for reproducibility.",
-	Bad:         []finding.Example{dfEx("FROM python:latest\nUSER 1000\n"), {Files: map[string]string{"Dockerfile": "ARG TAG=latest\nFROM node:${TAG}\nUSER node\n"}, Note: "an ARG that resolves to latest"}},
-	Good:        []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n")},
+	Bad: []finding.Example{
+		dfEx("FROM python:latest\nUSER 1000\n"),
+		{Files: map[string]string{"Dockerfile": "ARG TAG=latest\nFROM node:${TAG}\nUSER node\n"}, Note: "an ARG that resolves to latest"},
+		{Files: map[string]string{"Dockerfile": "FROM alpine:edge\nUSER 1000\n"}, Note: "edge, mainline, current, stable, rolling, lts and bare variants (python:alpine) move like latest"},
+		{Files: map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/uv\nUSER 1000\n"}, Note: "COPY --from=<image> pulls an image too"},
+	},
+	Good: []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n"), dfEx("FROM debian:bookworm-slim\nUSER 1000\n")},
 }, func(p *Pass) {
-	for _, s := range p.Dockerfile.Stages {
-		if tag, digest, ok := baseTag(s); ok && tag == "latest" && digest == "" {
-			msg := fmt.Sprintf("FROM %s uses the moving latest tag", s.Image)
-			if s.Base != s.Image {
-				msg += fmt.Sprintf(" (%s after ARG expansion)", s.Base)
+	for _, u := range pulls(p) {
+		if u.digest != "" {
+			continue
+		}
+		switch {
+		case u.tag == "latest":
+			msg := fmt.Sprintf("%s uses the moving latest tag", u.what)
+			if u.base != u.image {
+				msg += fmt.Sprintf(" (%s after ARG expansion)", u.base)
 			}
-			p.Report(fromAt(p, s), "from:"+s.Base, msg)
+			p.Report(u.at, u.key, msg)
+		case movingTag(u.tag):
+			p.Report(u.at, u.key, fmt.Sprintf("%s uses %s, a tag that moves to each new release like latest", u.what, u.tag))
 		}
 	}
 })
@@ -125,10 +186,14 @@ var _ = register(finding.Rule{
 }, func(p *Pass) {
 	// Only the shipping chain matters for reproducibility of what runs;
 	// builder stages are reported too because their outputs are copied.
-	for _, s := range p.Dockerfile.Stages {
-		if b, ok := parseBase(s); ok && b.Tag != "" && b.Tag != "latest" && b.Digest == "" {
-			p.ReportFix(fromAt(p, s), "from:"+s.Base, fmt.Sprintf("FROM %s is pinned by tag only", s.Image),
-				fmt.Sprintf("Pin the digest: FROM %s@sha256:<digest> (`hardhull fix --pin` resolves it).", s.Image))
+	for _, u := range pulls(p) {
+		if u.parsable && u.tag != "" && u.tag != "latest" && !movingTag(u.tag) && u.digest == "" {
+			if u.stage == nil {
+				p.Report(u.at, u.key, fmt.Sprintf("%s is pinned by tag only", u.what))
+				continue
+			}
+			p.ReportFix(u.at, u.key, fmt.Sprintf("%s is pinned by tag only", u.what),
+				fmt.Sprintf("Pin the digest: FROM %s@sha256:<digest> (`hardhull fix --pin` resolves it).", u.image))
 		}
 	}
 })

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/shell"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -83,23 +84,27 @@ var _ = register(finding.Rule{
 }, func(p *Pass) {
 	for _, st := range p.Final.Chain() {
 		for _, in := range st.Find("run") {
-			cmds := commands(in.Script())
+			cmds := words(in)
 			var virtual []string
 			for _, c := range cmds {
 				virtual = append(virtual, apkVirtual(c)...)
 			}
 			var tools []string
-			for _, c := range cmds {
-				if _, pkgs, ok := pkgInstall(c); ok {
+			var at *shell.Command
+			for i, c := range in.Shell().Commands {
+				if _, pkgs, ok := pkgInstall(c.Values()); ok {
 					for _, pk := range pkgs {
 						if buildTool(pk) && !purged(cmds, pk, virtual) {
 							tools = append(tools, pk)
+							if at == nil {
+								at = &in.Shell().Commands[i]
+							}
 						}
 					}
 				}
 			}
 			if len(tools) > 0 {
-				p.Report(p.At(in), "build-tools:"+strings.Join(tools, ","), fmt.Sprintf("the shipped image installs build tools (%s) and keeps them", strings.Join(tools, ", ")))
+				p.Report(p.AtCommand(in, *at), "build-tools:"+strings.Join(tools, ","), fmt.Sprintf("the shipped image installs build tools (%s) and keeps them", strings.Join(tools, ", ")))
 			}
 		}
 	}
@@ -175,15 +180,14 @@ var _ = register(finding.Rule{
 }, func(p *Pass) {
 	for _, s := range p.Dockerfile.Stages {
 		for _, in := range s.Find("run") {
-			cmds := commands(in.Script())
-			for i := 0; i+2 < len(cmds); i++ {
-				fetch := program(cmds[i])
-				if (fetch == "curl" || fetch == "wget") && len(cmds[i+1]) == 1 && cmds[i+1][0] == "|" {
-					sh := program(cmds[i+2])
-					if sh == "sh" || sh == "bash" || sh == "zsh" || sh == "ash" || sh == "dash" || sh == "python" || sh == "python3" || sh == "perl" {
-						p.Report(p.At(in), "pipe-shell:"+in.Key(), fmt.Sprintf("RUN pipes %s output into %s without verification", fetch, sh))
-						break
-					}
+			sc := in.Shell()
+			for i, c := range sc.Commands {
+				if !fetcher(c) {
+					continue
+				}
+				if n := sc.Next(i); n != nil && interpreter(n.Program()) {
+					p.Report(p.AtCommand(in, c), "pipe-shell:"+in.Key(), fmt.Sprintf("RUN pipes %s output into %s without verification", c.Program(), n.Program()))
+					break
 				}
 			}
 		}
@@ -202,10 +206,11 @@ var _ = register(finding.Rule{
 }, func(p *Pass) {
 	for _, s := range p.Dockerfile.Stages {
 		for _, in := range s.Find("run") {
-			for _, c := range commands(in.Script()) {
+			for _, sc := range in.Shell().Commands {
+				c := sc.Values()
 				if mgr, _, ok := pkgInstall(c); ok && mgr == "apt" && program(c) != "aptitude" &&
 					!hasWord(c, "--no-install-recommends") && !hasWordPrefix(c, "-o", "APT::Install-Recommends=") && !strings.Contains(in.Script(), "APT::Install-Recommends") {
-					p.Report(p.At(in), "apt-recommends:"+in.Key(), "apt-get install without --no-install-recommends")
+					p.Report(p.AtCommand(in, sc), "apt-recommends:"+in.Key(), "apt-get install without --no-install-recommends")
 					break
 				}
 			}
@@ -318,9 +323,9 @@ var _ = register(finding.Rule{
 			if strings.Contains(in.Script(), "PIP_NO_CACHE_DIR=") {
 				continue
 			}
-			for _, c := range commands(in.Script()) {
-				if isPipInstall(c) && !hasWord(c, "--no-cache-dir") {
-					p.Report(p.At(in), "pip-cache:"+in.Key(), "pip install without --no-cache-dir")
+			for _, sc := range in.Shell().Commands {
+				if c := sc.Values(); isPipInstall(c) && !hasWord(c, "--no-cache-dir") {
+					p.Report(p.AtCommand(in, sc), "pip-cache:"+in.Key(), "pip install without --no-cache-dir")
 					break
 				}
 			}

@@ -1,12 +1,14 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/shell"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -115,17 +117,31 @@ func cmdLine(s *dockerfile.Stage) (*dockerfile.Instruction, string) {
 }
 
 // ServerReload reports dev-server flags in a command line.
+// A JSON array is read as exec form.
 func ServerReload(cmd string) (string, bool) {
-	ws := strings.Fields(strings.NewReplacer(`"`, " ", `'`, " ", ",", " ", "[", " ", "]", " ").Replace(cmd))
-	for i, w := range ws {
-		if w == "--reload" {
-			return "the server runs with --reload (a development file watcher)", true
+	var argv []string
+	if t := strings.TrimSpace(cmd); strings.HasPrefix(t, "[") && json.Unmarshal([]byte(t), &argv) == nil {
+		return reloadIn(shell.Exec(argv).Commands)
+	}
+	return reloadIn(shell.Parse(cmd).Commands)
+}
+
+func reloadIn(cs []shell.Command) (string, bool) {
+	for _, c := range cs {
+		ws := c.Values()
+		for i, w := range ws {
+			if w == "--reload" {
+				return "the server runs with --reload (a development file watcher)", true
+			}
+			if (w == "fastapi" || strings.HasSuffix(w, "/fastapi")) && i+1 < len(ws) && ws[i+1] == "dev" {
+				return "`fastapi dev` is the development server (reload, debug)", true
+			}
+			if w == "--debug" && i > 0 {
+				return "the server runs with --debug", true
+			}
 		}
-		if (w == "fastapi" || strings.HasSuffix(w, "/fastapi")) && i+1 < len(ws) && ws[i+1] == "dev" {
-			return "`fastapi dev` is the development server (reload, debug)", true
-		}
-		if w == "--debug" && i > 0 {
-			return "the server runs with --debug", true
+		if msg, ok := devServer(c); ok {
+			return msg, true
 		}
 	}
 	return "", false
@@ -140,9 +156,10 @@ var _ = register(finding.Rule{
 	Bad:       []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\nCMD [\"uvicorn\", \"app.main:app\", \"--host\", \"0.0.0.0\", \"--reload\"]\n")},
 	Good:      []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\nCMD [\"uvicorn\", \"app.main:app\", \"--host\", \"0.0.0.0\", \"--proxy-headers\"]\n")},
 }, func(p *Pass) {
-	if at, cmd := cmdLine(p.Final); at != nil {
-		if msg, bad := ServerReload(cmd); bad {
-			p.Report(p.At(at), "cmd:reload", msg)
+	for _, in := range runCommands(p.Final) {
+		if msg, bad := reloadIn(in.Shell().Commands); bad {
+			p.Report(p.At(in), "cmd:reload", msg)
+			return
 		}
 	}
 })

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/hardhull/hardhull/internal/buildctx"
+	"github.com/hardhull/hardhull/internal/ciconf"
 	"github.com/hardhull/hardhull/internal/compose"
 	"github.com/hardhull/hardhull/internal/engine"
 	"github.com/hardhull/hardhull/internal/image"
@@ -45,4 +46,7 @@ type Extensions struct {
 
 	// Container is one container from the engine (inspect + top).
 	Container *engine.Container
+
+	// CI is one CI pipeline file; its Path is the reported path.
+	CI *ciconf.File
 }

@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/hardhull/hardhull/internal/shell"
+)
 
 func TestDebugSetting(t *testing.T) {
 	for _, tc := range []struct {
@@ -54,7 +58,18 @@ func TestIsRootUserAndPaths(t *testing.T) {
 	}
 }
 
-// FuzzCommands: the RUN-text splitter sees arbitrary shell; it must not
+// textWords is words() over shell text.
+func textWords(src string) [][]string {
+	var out [][]string
+	for _, c := range shell.Parse(src).Commands {
+		if len(c.Args) > 0 {
+			out = append(out, c.Values())
+		}
+	}
+	return out
+}
+
+// FuzzCommands: the command helpers see arbitrary shell; it must not
 // panic, and every command it returns is non-empty.
 func FuzzCommands(f *testing.F) {
 	for _, s := range []string{
@@ -69,7 +84,7 @@ func FuzzCommands(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, c := range commands(s) {
+		for _, c := range textWords(s) {
 			if len(c) == 0 {
 				t.Fatalf("empty command from %q", s)
 			}

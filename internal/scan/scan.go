@@ -34,6 +34,12 @@ type Options struct {
 	// TrustedRegistries, when set, are the only registries images may
 	// come from (policy's trusted-registries).
 	TrustedRegistries []string
+	// Filter excludes paths from discovery and adds names per kind.
+	Filter *Filter
+	// ComposeSets name, relative to a scanned directory, the compose files
+	// that form one project each (config `compose:`); discovery does not
+	// group those files again.
+	ComposeSets [][]string
 }
 
 // Scan runs the source audit.
@@ -72,6 +78,7 @@ func Scan(ctx context.Context, opts Options) (*finding.Result, error) {
 	s.runUnits()
 	s.checkIgnores()
 	s.runPython()
+	s.runCI()
 	sortFindings(res.Findings)
 	return res, nil
 }
@@ -86,6 +93,7 @@ type scanner struct {
 	unitByAbs   map[string]*unit
 	composeSets []composeSet
 	python      []fileRef
+	ci          []fileRef
 	ignores     []fileRef
 	single      bool
 	root        string // the one directory scanned, for relative paths
@@ -154,6 +162,8 @@ func (s *scanner) addPath(p string) error {
 			s.composeSets = append(s.composeSets, composeSet{files: []string{abs}, display: []string{p}})
 		case PythonKind:
 			s.python = append(s.python, fileRef{p, abs})
+		case CIKind:
+			s.ci = append(s.ci, fileRef{p, abs})
 		case IgnoreKind:
 			// Judged with the Dockerfiles whose context it governs; checked
 			// on its own if none does.
@@ -165,7 +175,7 @@ func (s *scanner) addPath(p string) error {
 		}
 		return nil
 	}
-	d, err := Discover(p)
+	d, err := DiscoverFiltered(p, s.opts.Filter)
 	if err != nil {
 		return err
 	}
@@ -180,7 +190,30 @@ func (s *scanner) addPath(p string) error {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.addUnit(rel(f), abs, filepath.Dir(abs))
 	}
-	s.composeSets = append(s.composeSets, groupCompose(p, d.Compose, rel)...)
+	discovered := d.Compose
+	if len(s.opts.ComposeSets) > 0 {
+		inSet := map[string]bool{}
+		for _, set := range s.opts.ComposeSets {
+			cs := composeSet{}
+			for _, f := range set {
+				f = filepath.ToSlash(filepath.Clean(f))
+				inSet[f] = true
+				abs, _ := filepath.Abs(filepath.Join(p, f))
+				cs.files = append(cs.files, abs)
+				cs.display = append(cs.display, rel(f))
+			}
+			if len(cs.files) > 0 {
+				s.composeSets = append(s.composeSets, cs)
+			}
+		}
+		discovered = nil
+		for _, f := range d.Compose {
+			if !inSet[f] {
+				discovered = append(discovered, f)
+			}
+		}
+	}
+	s.composeSets = append(s.composeSets, groupCompose(p, discovered, rel)...)
 	for _, f := range d.Python {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.python = append(s.python, fileRef{rel(f), abs})
@@ -188,6 +221,10 @@ func (s *scanner) addPath(p string) error {
 	for _, f := range d.Ignores {
 		abs, _ := filepath.Abs(filepath.Join(p, f))
 		s.ignores = append(s.ignores, fileRef{rel(f), abs})
+	}
+	for _, f := range d.CI {
+		abs, _ := filepath.Abs(filepath.Join(p, f))
+		s.ci = append(s.ci, fileRef{rel(f), abs})
 	}
 	return nil
 }

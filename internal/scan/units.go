@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/hardhull/hardhull/internal/buildctx"
@@ -95,6 +96,9 @@ type secretEntry struct {
 }
 
 func (s *scanner) fileSecrets(abs string, max int) ([]secrets.Match, int, error) {
+	if s.excluded(abs) {
+		return nil, 0, nil // excluded files are not read at all
+	}
 	s.mu.Lock()
 	if s.scanned == nil {
 		s.scanned = map[string]*secretEntry{}
@@ -146,4 +150,17 @@ func (s *scanner) context(dir, dockerfilePath string) (*buildctx.Context, error)
 	s.mu.Unlock()
 	e.once.Do(func() { e.bc, e.err = buildctx.Open(dir, dockerfilePath, buildctx.Options{}) })
 	return e.bc, e.err
+}
+
+// excluded reports whether a file on disk lies in the scanned directory
+// and is excluded by the user's filter.
+func (s *scanner) excluded(abs string) bool {
+	if s.opts.Filter == nil || s.root == "" {
+		return false
+	}
+	rel, err := filepath.Rel(s.root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return false
+	}
+	return s.opts.Filter.Skip(filepath.ToSlash(rel))
 }
