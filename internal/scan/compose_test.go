@@ -127,3 +127,47 @@ func TestComposeResolvedDefault(t *testing.T) {
 		t.Errorf("DC010 = %q, want the user as written", msg)
 	}
 }
+
+// TestComposeSecretDefaults: a literal default for a secret-named variable
+// is a hardcoded secret graded by the literal and never evidence that
+// secrets are injected; a plain reference and a /run/secrets file are.
+func TestComposeSecretDefaults(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"compose.yaml": "services:\n  db:\n    image: postgres:16\n    environment:\n" +
+			"      POSTGRES_PASSWORD: ${DB_PASSWORD:-changeme}\n" +
+			"      API_KEY: ${API_KEY:-Qm7Zt2Lx9Vb4Nw8Kc1Rj5Hs3}\n" +
+			"      MYSQL_ROOT_PASSWORD: 123\n" +
+			"      MYSQL_ALLOW_EMPTY_PASSWORD: 1\n" +
+			"      SECRET_KEY: ${SECRET_KEY}\n" +
+			"      POSTGRES_PASSWORD_FILE: /run/secrets/db\n" +
+			"      REDIS_PASSWORD: \"\"\n",
+	})
+	res, err := Scan(context.Background(), Options{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]finding.Severity{}
+	for _, f := range res.Findings {
+		if f.Rule.ID == "DC018" {
+			got[f.Location.Line] = f.Severity
+		}
+	}
+	want := map[int]finding.Severity{5: finding.Medium, 6: finding.High, 7: finding.High}
+	if len(got) != len(want) {
+		t.Errorf("DC018 at %v, want %v", got, want)
+	}
+	for line, sev := range want {
+		if got[line] != sev {
+			t.Errorf("line %d: %v, want %v", line, got[line], sev)
+		}
+	}
+	injected := map[int]bool{}
+	for _, e := range res.Evidence {
+		if e.Checklist == "secrets.injected" && !e.Unknown {
+			injected[e.Location.Line] = true
+		}
+	}
+	if injected[5] || injected[6] || !injected[9] || !injected[10] {
+		t.Errorf("secrets.injected evidence at lines %v, want 9 and 10 only", injected)
+	}
+}
