@@ -171,3 +171,28 @@ func TestComposeSecretDefaults(t *testing.T) {
 		t.Errorf("secrets.injected evidence at lines %v, want 9 and 10 only", injected)
 	}
 }
+
+// TestComposeSeverities: userns_mode: host is the engine default (info),
+// SELinux label=disable is unconfined (DC030), restart always is fine.
+func TestComposeSeverities(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"compose.yaml": "services:\n  a:\n    image: example/a:1\n    userns_mode: host\n    restart: always\n    security_opt: [\"label:disable\"]\n",
+	})
+	res, err := Scan(context.Background(), Options{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]finding.Severity{}
+	for _, f := range res.Findings {
+		seen[f.Rule.ID] = f.Severity
+	}
+	if sev, ok := seen["DC013"]; !ok || sev != finding.Info {
+		t.Errorf("DC013 userns = %v (fired %v), want info", sev, ok)
+	}
+	if _, ok := seen["DC030"]; !ok {
+		t.Error("label:disable not reported")
+	}
+	if _, ok := seen["DC020"]; ok {
+		t.Error("restart: always reported")
+	}
+}
