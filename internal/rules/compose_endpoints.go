@@ -155,6 +155,8 @@ var _ = register(finding.Rule{
 		composeEx(svcYAML("api", hardenedService+"    environment:\n      JAVA_TOOL_OPTIONS: -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005\n    ports: [\"5005:5005\"]\n")),
 		composeEx("services:\n  proxy:\n    image: traefik:v3.1\n    command: [\"--api.insecure=true\", \"--providers.docker\"]\n    ports: [\"80:80\", \"8080:8080\"]\n"),
 		composeEx("services:\n  web:\n    image: node:22-slim\n    command: node --inspect=0.0.0.0:9229 server.js\n    ports: [\"9229:9229\"]\n"),
+		composeEx("services:\n  api:\n    image: python:3.12-slim\n    command: [\"python\", \"-m\", \"debugpy\", \"--listen\", \"0.0.0.0:5678\", \"-m\", \"app\"]\n    ports: [\"5678:5678\"]\n"),
+		composeEx("services:\n  dind:\n    image: docker:27-dind\n    environment:\n      DOCKER_TLS_CERTDIR: \"\"\n    ports: [\"2375:2375\"]\n"),
 	},
 	Good: []finding.Example{
 		composeEx("services:\n  web:\n    image: node:22-slim\n    command: node --inspect=0.0.0.0:9229 server.js\n    ports: [\"127.0.0.1:9229:9229\"]\n"),
