@@ -79,8 +79,13 @@ type Project struct {
 	extra  map[string][]*layer // files reached through extends.file, lazily parsed
 	env    map[string]string   // the interpolation environment
 
+	svcOnce  sync.Once
+	services []Service
+	jobsOnce sync.Once
+	jobs     map[string]bool // services others wait on to complete
+
 	baseMu   sync.Mutex
-	baseFrom map[string]string // Dockerfile -> image of its first FROM
+	baseFrom map[string]dockerfileInfo // Dockerfile -> what it starts FROM and with
 }
 
 // Error is a load failure that names the file and, where known, the line.
@@ -252,8 +257,14 @@ func (p *Project) environment() map[string]string {
 	return env
 }
 
-// Services returns every service, sorted by name.
+// Services returns every service, sorted by name. The list is built once
+// per project: every rule walks it.
 func (p *Project) Services() []Service {
+	p.svcOnce.Do(func() { p.services = p.buildServices() })
+	return p.services
+}
+
+func (p *Project) buildServices() []Service {
 	names := make([]string, 0, len(p.Project.Services))
 	for n := range p.Project.Services {
 		names = append(names, n)

@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -155,4 +156,98 @@ func TestGroupMergedOnce(t *testing.T) {
 		t.Errorf("api audited %d times", seen["api"])
 	}
 
+}
+
+// TestHostileGroup: files grouping cannot read or parse (a directory with a
+// compose name, invalid YAML, an alias bomb, a file over the size limit)
+// are left to loading to report; grouping neither fails nor drops them.
+func TestHostileGroup(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"compose.yaml":          "services:\n  api:\n    image: x\n",
+		"compose.bomb.yaml":     string(billionLaughs()),
+		"compose.broken.yaml":   "services:\n  api:\n    image: [\n",
+		"sub/compose.frag.yaml": "services:\n  api:\n    ports: [\"80:80\"]\n",
+	})
+	if err := os.Mkdir(filepath.Join(dir, "docker-compose.yml"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{"compose.bomb.yaml", "compose.broken.yaml", "compose.yaml", "docker-compose.yml", "sub/compose.frag.yaml"}
+	seen := map[string]int{}
+	for _, s := range Group(dir, files) {
+		for _, f := range append(append([]string(nil), s.Files...), s.Shadowed...) {
+			seen[f]++
+		}
+	}
+	for _, f := range files {
+		if seen[f] != 1 {
+			t.Errorf("%s appears %d times in the sets", f, seen[f])
+		}
+	}
+}
+
+// FuzzGroup groups a base and a fragment-shaped second file of arbitrary
+// content: every file lands in exactly one set, never panics.
+func FuzzGroup(f *testing.F) {
+	f.Add([]byte("services:\n  api:\n    image: x\n"), []byte("services:\n  api:\n    ports: [\"80:80\"]\n"))
+	f.Add([]byte("web:\n  image: x\n"), []byte("services:\n  web: {}\n"))
+	f.Add([]byte("services:\n  a: *x\n"), []byte("x-a: &a {image: y}\nservices:\n  a:\n    <<: *a\n"))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		if len(a)+len(b) > 1<<16 {
+			return
+		}
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "docker-compose.yml"), a, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "sub", "compose.yaml"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files := []string{"docker-compose.yml", "sub/compose.yaml"}
+		seen := map[string]int{}
+		for _, s := range Group(dir, files) {
+			if s.Base < 1 || s.Base > len(s.Files) {
+				t.Fatalf("set %+v: Base out of range", s)
+			}
+			for _, f := range s.Files {
+				seen[f]++
+			}
+		}
+		for _, f := range files {
+			if seen[f] != 1 {
+				t.Fatalf("%s appears %d times", f, seen[f])
+			}
+		}
+	})
+}
+
+func TestVolumeAndPortPositions(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"compose.yaml":      "services:\n  m:\n    image: x:1\n    volumes:\n      - type: bind\n        source: /\n        target: /hostfs\n      - type: bind\n        source: /proc\n        target: /hostfs/proc\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n    ports:\n      - \"50000:50000/tcp\"\n      - \"50000:50000/udp\"\n      - \"8080:80\"\n",
+		"compose.prod.yaml": "services:\n  m:\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n",
+	})
+	p := load(t, Options{Files: []string{filepath.Join(dir, "compose.yaml"), filepath.Join(dir, "compose.prod.yaml")}})
+	s, _ := p.Service("m")
+	lines := func(ps []Position) []int {
+		var out []int
+		for _, p := range ps {
+			out = append(out, p.Line)
+		}
+		return out
+	}
+	if got := lines(s.VolumePositions("/hostfs")); !reflect.DeepEqual(got, []int{5}) {
+		t.Errorf("/hostfs at %v, want [5] (not /hostfs/proc)", got)
+	}
+	if got := lines(s.VolumePositions("/var/run/docker.sock")); !reflect.DeepEqual(got, []int{11, 4}) {
+		t.Errorf("docker.sock at %v, want base line 11 and overlay line 4", got)
+	}
+	for _, pc := range s.Ports {
+		got := lines(s.PortPositions(pc))
+		want := map[string][]int{"tcp50000": {13}, "udp50000": {14}, "tcp80": {15}}[pc.Protocol+fmt.Sprint(pc.Target)]
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("port %s/%d at %v, want %v", pc.Published, pc.Target, got, want)
+		}
+	}
 }

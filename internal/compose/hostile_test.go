@@ -135,6 +135,8 @@ func FuzzLoad(f *testing.F) {
 		"include: [other.yaml]\nservices: {}\n",
 		"services:\n  api:\n    image: a\n    image: b\n",
 		"web:\n  image: nginx\n",
+		"vpn:\n  build: .\n  dockerfile: D\n  net: host\n  log_driver: syslog\n  log_opt: {tag: x}\n",
+		"web:\n  image: nginx\nfoo: bar\n",
 		"- a\n",
 		"a: *x\n",
 		"---\nservices: {a: {image: x}}\n---\nservices: {b: {image: y}}\n",

@@ -3,7 +3,6 @@ package compose
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -438,77 +437,6 @@ func (s Service) RawItems(key string) []RawValue {
 	return out
 }
 
-// ItemPos locates the first entry, in merge order, of a list key (ports,
-// volumes) whose text holds every part; see ItemPositions.
-func (s Service) ItemPos(key string, parts ...string) (Position, bool) {
-	ps := s.ItemPositions(key, parts...)
-	if len(ps) == 0 {
-		return Position{}, false
-	}
-	return ps[0], true
-}
-
-// ItemPositions locates every entry of a list key (ports, volumes) whose
-// text holds every part, in a scalar item or among a mapping item's scalar
-// values, in merge order: a danger the base has is at the base, one an
-// overlay adds (or repeats) at the overlay. Compose deduplicates merged
-// lists, so an index into the effective list does not address the files'.
-func (s Service) ItemPositions(key string, parts ...string) []Position {
-	matches := func(texts []string) bool {
-		for _, part := range parts {
-			found := false
-			for _, t := range texts {
-				// Whole fields only: a short-form `src:dst:mode` entry is
-				// split at its colons, so target /hostfs never matches
-				// /hostfs/proc.
-				if t == part || slices.Contains(strings.Split(t, ":"), part) {
-					found = true
-					break
-				}
-			}
-			if !found {
-				return false
-			}
-		}
-		return true
-	}
-	var out []Position
-	for _, l := range s.p.layers {
-		if l.root == nil {
-			continue
-		}
-		h, d := descend(l.file, l.root, []string{"services", s.Name, key})
-		if d != 3 {
-			continue
-		}
-		seq := resolve(h.val)
-		if seq == nil || seq.Kind != yaml.SequenceNode {
-			continue
-		}
-		for _, item := range seq.Content {
-			it := resolve(item)
-			if it == nil {
-				continue
-			}
-			var texts []string
-			switch it.Kind {
-			case yaml.ScalarNode:
-				texts = []string{it.Value}
-			case yaml.MappingNode:
-				for _, kv := range mapEntries(it, 0) {
-					if v := resolve(kv[1]); v != nil && v.Kind == yaml.ScalarNode {
-						texts = append(texts, v.Value)
-					}
-				}
-			}
-			if texts != nil && matches(texts) {
-				out = append(out, Position{File: l.file, Line: item.Line, Column: item.Column})
-			}
-		}
-	}
-	return out
-}
-
 // ImageAsWritten is the service's image reference as the file writes it
 // (`postgres:${POSTGRES_TAG}`), so messages never show a half-interpolated
 // reference; the effective image when the file writes none.
@@ -526,47 +454,64 @@ func (s Service) OneShot() bool {
 	if rv, ok := s.Raw("restart"); ok && !rv.Interpolated && strings.Trim(rv.Text, `"'`) == "no" {
 		return true
 	}
-	for _, other := range s.p.Project.Services {
-		if dep, ok := other.DependsOn[s.Name]; ok && dep.Condition == types.ServiceConditionCompletedSuccessfully {
-			return true
+	s.p.jobsOnce.Do(func() {
+		s.p.jobs = map[string]bool{}
+		for _, other := range s.p.Project.Services {
+			for name, dep := range other.DependsOn {
+				if dep.Condition == types.ServiceConditionCompletedSuccessfully {
+					s.p.jobs[name] = true
+				}
+			}
 		}
-	}
-	return false
+	})
+	return s.p.jobs[s.Name]
 }
 
 // BuildBase returns the image the service's Dockerfile starts FROM (its
 // first FROM, with ARG defaults before it substituted), or "" when the
 // service does not build from a readable local Dockerfile.
-func (s Service) BuildBase() string {
+func (s Service) BuildBase() string { return s.buildInfo().from }
+
+// BuildStartText returns the ENV, CMD and ENTRYPOINT lines of the
+// Dockerfile the service builds ("" when it builds none): what the image
+// starts with, for detectors that look for debug agents.
+func (s Service) BuildStartText() string { return s.buildInfo().start }
+
+type dockerfileInfo struct{ from, start string }
+
+func (s Service) buildInfo() dockerfileInfo {
 	b, ok := s.BuildSpec()
 	if !ok || b.RemoteContext || b.Dockerfile == "" {
-		return ""
+		return dockerfileInfo{}
 	}
 	p := s.p
 	p.baseMu.Lock()
 	defer p.baseMu.Unlock()
 	if p.baseFrom == nil {
-		p.baseFrom = map[string]string{}
+		p.baseFrom = map[string]dockerfileInfo{}
 	}
 	if v, ok := p.baseFrom[b.Dockerfile]; ok {
 		return v
 	}
-	v := firstFrom(b.Dockerfile)
+	v := readDockerfileInfo(b.Dockerfile)
 	p.baseFrom[b.Dockerfile] = v
 	return v
 }
 
-// firstFrom reads a Dockerfile's first FROM image, substituting the
-// defaults of ARGs declared before it. It reads at most 64 KiB.
-func firstFrom(path string) string {
+// readDockerfileInfo reads a Dockerfile's first FROM image, substituting
+// the defaults of ARGs declared before it, and its ENV, CMD and ENTRYPOINT
+// lines. It reads at most 64 KiB.
+func readDockerfileInfo(path string) dockerfileInfo {
+	var info dockerfileInfo
 	data, err := readBounded(path, 1<<20)
 	if err != nil {
-		return ""
+		return info
 	}
 	if len(data) > 64<<10 {
 		data = data[:64<<10]
 	}
 	args := map[string]string{}
+	var start strings.Builder
 	for _, line := range strings.Split(string(data), "\n") {
 		f := strings.Fields(line)
 		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
@@ -574,24 +519,31 @@ func firstFrom(path string) string {
 		}
 		switch strings.ToUpper(f[0]) {
 		case "ARG":
+			if info.from != "" {
+				continue
+			}
 			for _, a := range f[1:] {
 				if k, v, ok := strings.Cut(a, "="); ok {
 					args[k] = strings.Trim(v, `"'`)
 				}
 			}
 		case "FROM":
-			img := ""
+			if info.from != "" {
+				continue
+			}
 			for _, w := range f[1:] {
 				if !strings.HasPrefix(w, "--") {
-					img = w
+					info.from, _ = substituteSimple(w, args)
 					break
 				}
 			}
-			out, _ := substituteSimple(img, args)
-			return out
+		case "ENV", "CMD", "ENTRYPOINT":
+			start.WriteString(line)
+			start.WriteByte('\n')
 		}
 	}
-	return ""
+	info.start = start.String()
+	return info
 }
 
 // substituteSimple expands $NAME and ${NAME} (and ${NAME:-x}) from args.
@@ -725,4 +677,91 @@ func (p *Project) interpolated(text string) string {
 		return text
 	}
 	return v
+}
+
+// RawTexts returns, for every file that sets a key of this service, the
+// value as written: a scalar as is, a list's scalar items each
+// single-quoted and joined by spaces (so a shell reads the same words). A later file's command replaces an earlier one's, but each file
+// ships its own.
+func (s Service) RawTexts(key string) []RawValue {
+	var out []RawValue
+	for _, l := range s.p.layers {
+		if l.root == nil {
+			continue
+		}
+		h, d := descend(l.file, l.root, []string{"services", s.Name, key})
+		if d != 3 {
+			continue
+		}
+		v := resolve(h.val)
+		if v == nil {
+			continue
+		}
+		rv := RawValue{File: l.file, Line: h.key.Line, Column: h.key.Column}
+		switch v.Kind {
+		case yaml.ScalarNode:
+			rv.Text = v.Value
+		case yaml.SequenceNode:
+			var parts []string
+			for _, item := range v.Content {
+				if it := resolve(item); it != nil && it.Kind == yaml.ScalarNode {
+					parts = append(parts, "'"+strings.ReplaceAll(it.Value, "'", `'\''`)+"'")
+				}
+			}
+			rv.Text = strings.Join(parts, " ")
+		default:
+			continue
+		}
+		rv.Interpolated = hasReference(rv.Text)
+		out = append(out, rv)
+	}
+	return out
+}
+
+// VolumePositions locates, in every merged file that writes it, the
+// `volumes:` entry that mounts at target (after interpolation), in merge
+// order.
+func (s Service) VolumePositions(target string) []Position {
+	target = filepath.Clean(target)
+	var out []Position
+	for _, l := range s.p.layers {
+		if l.root == nil {
+			continue
+		}
+		h, d := descend(l.file, l.root, []string{"services", s.Name, "volumes"})
+		if d != 3 {
+			continue
+		}
+		seq := resolve(h.val)
+		if seq == nil || seq.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range seq.Content {
+			it := resolve(item)
+			if it == nil {
+				continue
+			}
+			t := ""
+			switch it.Kind {
+			case yaml.ScalarNode:
+				parts := strings.Split(s.p.interpolated(it.Value), ":")
+				switch {
+				case len(parts) >= 2 && strings.HasPrefix(parts[1], "/"):
+					t = parts[1]
+				case len(parts) >= 3 && len(parts[0]) == 1: // C:\src:/target on Windows
+					t = parts[2]
+				default:
+					t = parts[0] // an anonymous volume
+				}
+			case yaml.MappingNode:
+				if _, v := mapGet(it, "target"); resolve(v) != nil {
+					t = s.p.interpolated(resolve(v).Value)
+				}
+			}
+			if t != "" && filepath.Clean(t) == target {
+				out = append(out, Position{File: l.file, Line: item.Line, Column: item.Column})
+			}
+		}
+	}
+	return out
 }

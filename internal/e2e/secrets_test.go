@@ -20,6 +20,7 @@ const (
 	secRunURLPass  = "Hn5Qw8Er3Ty6Ui9Op2As"
 	secComposePass = "Vb6Nm1Qa8Sd3Fg7Hj2Kl5Zx"
 	secComposeURL  = "Pw4Lk9Jh2Gf7Ds1Ma6Qz"
+	secComposeDef  = "Ua7Yt2Re5Wq8Ei3Ro6Tp1Zm"
 	secSettings    = "Rt5Yu8Io1Pa4Sd7Fg2Hj6Kl3"
 	secDotEnv      = "sk_live_4eC39HqLyjWDarjtT1zdp7dcQw3Ee"
 	secDotEnvPass  = "Mz3Xc8Vb1Nq6Wr9Ty4Ui"
@@ -49,6 +50,7 @@ CMD ["python", "-m", "app"]
     environment:
       DB_PASSWORD: `+secComposePass+`
       DATABASE_URL: postgresql://app:`+secComposeURL+`@db/app
+      API_SECRET: ${API_SECRET:-`+secComposeDef+`}
 `)
 	write(t, dir, "app/config.py", `from pydantic_settings import BaseSettings
 
@@ -67,7 +69,7 @@ class Settings(BaseSettings):
 	}
 	pem.WriteString("-----END RSA PRIVATE KEY-----\n")
 	write(t, dir, "server.key", pem.String())
-	secrets := []string{secArgToken, secEnvKey, secRunBearer, secRunURLPass, secComposePass, secComposeURL, secSettings, secDotEnv, secDotEnvPass, body}
+	secrets := []string{secArgToken, secEnvKey, secRunBearer, secRunURLPass, secComposePass, secComposeURL, secComposeDef, secSettings, secDotEnv, secDotEnvPass, body}
 	return dir, secrets
 }
 

@@ -37,7 +37,7 @@ var _ = register(finding.Rule{
 }, func(p *Pass) {
 	p.eachComplete(func(s compose.Service) {
 		if !s.DropsAllCapabilities() && !s.Privileged {
-			at := p.svcAt(s, "cap_drop")
+			at := p.missingAt(s, "cap_drop")
 			msg := fmt.Sprintf("service %s keeps Docker's default capabilities (no cap_drop: [ALL])", s.Name)
 			if len(s.CapDrop) > 0 {
 				msg = fmt.Sprintf("service %s drops only %s, not ALL", s.Name, quoted(s.CapDrop))
@@ -94,7 +94,7 @@ var _ = register(finding.Rule{
 	p.eachComplete(func(s compose.Service) {
 		v, ok := s.SecurityOption("no-new-privileges")
 		if !ok || !strings.EqualFold(v, "true") {
-			p.Report(p.svcAt(s, "security_opt"), svcKey(s, "no-new-privileges"), fmt.Sprintf("service %s does not set no-new-privileges:true", s.Name))
+			p.Report(p.missingAt(s, "security_opt"), svcKey(s, "no-new-privileges"), fmt.Sprintf("service %s does not set no-new-privileges:true", s.Name))
 		}
 	})
 })

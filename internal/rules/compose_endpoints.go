@@ -22,6 +22,7 @@ type debugEndpoint struct {
 var (
 	jdwpRe      = regexp.MustCompile(`(?:-agentlib:jdwp|-Xrunjdwp)[=:]?(\S*)`)
 	jdwpAddrRe  = regexp.MustCompile(`address=(?:[\w.*\[\]:-]*:)?(\d+)`)
+	jpdaRe      = regexp.MustCompile(`JPDA_ADDRESS[= ]"?(?:[\w.*\[\]-]*:)?(\d+)`)
 	debugpyRe   = regexp.MustCompile(`\bdebugpy\b(?:.*?--listen\s+(?:[\w.*]+:)?(\d+))?`)
 	inspectRe   = regexp.MustCompile(`--inspect(?:-brk|-wait)?(?:=(?:[\w.*\[\]:-]*:)?(\d+)|=[\w.*\[\]-]+)?(?:\s|$|")`)
 	insecureRe  = regexp.MustCompile(`--api\.insecure(?:=true)?(?:\s|$|")`)
@@ -29,9 +30,12 @@ var (
 )
 
 // serviceText is everything that says how a service's process starts:
-// command, entrypoint and environment values.
+// command, entrypoint and environment values, and the ENV, CMD and
+// ENTRYPOINT of the Dockerfile it builds.
 func serviceText(s compose.Service) string {
 	var b strings.Builder
+	b.WriteString(s.BuildStartText())
+	b.WriteByte(' ')
 	b.WriteString(strings.Join(s.Entrypoint, " "))
 	b.WriteByte(' ')
 	b.WriteString(strings.Join(s.Command, " "))
@@ -60,6 +64,9 @@ func debugEndpoints(s compose.Service) []debugEndpoint {
 			p = port(a[1], 5005)
 		}
 		out = append(out, debugEndpoint{p, "the JDWP debugger (-agentlib:jdwp): whoever connects runs code in the JVM"})
+	} else if m := jpdaRe.FindStringSubmatch(text); m != nil {
+		// Tomcat's `catalina.sh jpda` starts JDWP on JPDA_ADDRESS.
+		out = append(out, debugEndpoint{port(m[1], 8000), "the JDWP debugger (Tomcat JPDA_ADDRESS): whoever connects runs code in the JVM"})
 	}
 	if m := debugpyRe.FindStringSubmatch(text); m != nil {
 		out = append(out, debugEndpoint{port(m[1], 5678), "the debugpy debugger: whoever connects runs Python code in the process"})
@@ -130,7 +137,7 @@ func endpointPorts(s compose.Service) map[uint32]bool {
 			out[pc.Target] = true
 		}
 	}
-	if _, ok := serviceDevServer(s); ok {
+	if _, ok := composeDevServer(s); ok {
 		for _, pc := range s.Ports {
 			out[pc.Target] = true
 		}
@@ -148,6 +155,8 @@ var _ = register(finding.Rule{
 		composeEx(svcYAML("api", hardenedService+"    environment:\n      JAVA_TOOL_OPTIONS: -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005\n    ports: [\"5005:5005\"]\n")),
 		composeEx("services:\n  proxy:\n    image: traefik:v3.1\n    command: [\"--api.insecure=true\", \"--providers.docker\"]\n    ports: [\"80:80\", \"8080:8080\"]\n"),
 		composeEx("services:\n  web:\n    image: node:22-slim\n    command: node --inspect=0.0.0.0:9229 server.js\n    ports: [\"9229:9229\"]\n"),
+		composeEx("services:\n  api:\n    image: python:3.12-slim\n    command: [\"python\", \"-m\", \"debugpy\", \"--listen\", \"0.0.0.0:5678\", \"-m\", \"app\"]\n    ports: [\"5678:5678\"]\n"),
+		composeEx("services:\n  dind:\n    image: docker:27-dind\n    environment:\n      DOCKER_TLS_CERTDIR: \"\"\n    ports: [\"2375:2375\"]\n"),
 	},
 	Good: []finding.Example{
 		composeEx("services:\n  web:\n    image: node:22-slim\n    command: node --inspect=0.0.0.0:9229 server.js\n    ports: [\"127.0.0.1:9229:9229\"]\n"),
@@ -200,15 +209,20 @@ var _ = register(finding.Rule{
 	})
 })
 
-// serviceDevServer finds a development server in a service's command or
-// entrypoint, read through the same shell view as a Dockerfile's CMD.
-func serviceDevServer(s compose.Service) (string, bool) {
-	argv := append(append([]string(nil), s.Entrypoint...), s.Command...)
-	if msg, bad := ServerReload(argvText(argv)); bad {
+// devServer finds a development server in a service's command or
+// entrypoint, and says which.
+func composeDevServer(s compose.Service) (string, bool) {
+	return devServerIn(strings.Join(s.Entrypoint, " ") + " " + strings.Join(s.Command, " "))
+}
+
+// devServerIn finds a development server in a command line, read through
+// the one shell view the Dockerfile rules use (sh -c wrappers included).
+func devServerIn(text string) (string, bool) {
+	if msg, bad := ServerReload(text); bad {
 		return msg, true
 	}
-	for _, c := range shell.Exec(argv).Commands {
-		if msg, ok := devServer(c); ok {
+	for _, c := range shell.Parse(text).Commands {
+		if msg, bad := devServer(c); bad {
 			return msg, true
 		}
 	}

@@ -24,6 +24,18 @@ func (p *Pass) svcAt(s compose.Service, keys ...string) finding.Location {
 	return finding.Location{Path: path, Line: pos.Line, Column: pos.Column}
 }
 
+// missingAt locates what a service lacks: the key when the service's own
+// file writes it, else the service in its main file. What a merged service
+// lacks is reported once, at the base, never at an overlay that happens to
+// write part of it.
+func (p *Pass) missingAt(s compose.Service, keys ...string) finding.Location {
+	main := s.Pos()
+	if pos := s.Pos(keys...); pos.File == main.File {
+		return p.display(pos)
+	}
+	return p.display(main)
+}
+
 func svcKey(s compose.Service, what string) string { return s.Name + ":" + what }
 
 // eachService runs fn for every service of the pass's compose project.
@@ -101,19 +113,14 @@ func (p *Pass) portsAt(s compose.Service, i int, pc types.ServicePortConfig) []f
 // volumesAt locates a volume entry by its target in every merged file that
 // writes it.
 func (p *Pass) volumesAt(s compose.Service, i int, v types.ServiceVolumeConfig) []finding.Location {
-	if v.Target == "" {
-		return []finding.Location{p.svcAt(s, "volumes", fmt.Sprint(i))}
-	}
-	return p.itemsAt(s, "volumes", i, v.Target)
-}
-
-func (p *Pass) itemsAt(s compose.Service, key string, i int, parts ...string) []finding.Location {
 	var out []finding.Location
-	for _, pos := range s.ItemPositions(key, parts...) {
-		out = append(out, p.display(pos))
+	if v.Target != "" {
+		for _, pos := range s.VolumePositions(v.Target) {
+			out = append(out, p.display(pos))
+		}
 	}
 	if len(out) == 0 {
-		out = append(out, p.svcAt(s, key, fmt.Sprint(i)))
+		out = append(out, p.svcAt(s, "volumes", fmt.Sprint(i)))
 	}
 	return out
 }
@@ -130,16 +137,17 @@ func (p *Pass) display(pos compose.Position) finding.Location {
 // 8080)", "port 5432", or an ephemeral host port.
 func portDesc(pc types.ServicePortConfig) string {
 	t := fmt.Sprint(pc.Target)
+	proto := ""
 	if pc.Protocol != "" && !strings.EqualFold(pc.Protocol, "tcp") {
-		t += "/" + strings.ToLower(pc.Protocol)
+		proto = "/" + strings.ToLower(pc.Protocol)
 	}
 	switch pc.Published {
 	case "":
-		return "container port " + t + " on an ephemeral host port"
+		return "container port " + t + proto + " on an ephemeral host port"
 	case t:
-		return "port " + t
+		return "port " + t + proto
 	}
-	return "host port " + pc.Published + " (container port " + t + ")"
+	return "host port " + pc.Published + proto + " (container port " + t + ")"
 }
 
 // unresolvedPorts records, for the checklist, the `ports:` entries whose

@@ -23,7 +23,7 @@ var _ = register(finding.Rule{
 			return
 		}
 		if !s.ReadOnly {
-			p.Report(p.svcAt(s, "read_only"), svcKey(s, "read_only"), fmt.Sprintf("service %s has a writable root filesystem", s.Name))
+			p.Report(p.missingAt(s, "read_only"), svcKey(s, "read_only"), fmt.Sprintf("service %s has a writable root filesystem", s.Name))
 		}
 	})
 })
@@ -93,7 +93,7 @@ var _ = register(finding.Rule{
 			p.Unknown("runtime.resource-limits", p.svcAt(s, "deploy", "resources", "limits"), fmt.Sprintf("service %s: the %s limit is set by the deployment", s.Name, strings.Join(unknown, ", ")))
 		}
 		if len(missing) > 0 {
-			at := p.svcAt(s, "deploy", "resources", "limits")
+			at := p.missingAt(s, "deploy", "resources", "limits")
 			p.Report(at, svcKey(s, "limits"), fmt.Sprintf("service %s has no %s limit", s.Name, strings.Join(missing, ", ")))
 		}
 	})
@@ -121,7 +121,7 @@ var _ = register(finding.Rule{
 			}
 			if _, builds := s.BuildSpec(); !builds {
 				// Built services are judged with their Dockerfile (DF019).
-				p.Report(p.svcAt(s, "healthcheck"), svcKey(s, "healthcheck"), fmt.Sprintf("service %s (image %s) declares no healthcheck", s.Name, s.ImageAsWritten()))
+				p.Report(p.missingAt(s, "healthcheck"), svcKey(s, "healthcheck"), fmt.Sprintf("service %s (image %s) declares no healthcheck", s.Name, s.ImageAsWritten()))
 			}
 		}
 	})
@@ -174,7 +174,7 @@ var _ = register(finding.Rule{
 			return
 		}
 		if rp := s.RestartPolicy(); rp == "" {
-			p.Report(p.svcAt(s, "restart"), svcKey(s, "restart"), fmt.Sprintf("service %s has no restart policy", s.Name))
+			p.Report(p.missingAt(s, "restart"), svcKey(s, "restart"), fmt.Sprintf("service %s has no restart policy", s.Name))
 		}
 	})
 })
@@ -201,10 +201,16 @@ var _ = register(finding.Rule{
 				p.Report(p.svcAt(s, "environment", k), svcKey(s, "env:"+k), fmt.Sprintf("service %s: %s", s.Name, msg))
 			}
 		}
-		if msg, bad := serviceDevServer(s); bad {
-			key := "command"
-			if len(s.Command) == 0 {
-				key = "entrypoint"
+		// Each file that sets a command ships it, also one a later
+		// overlay replaces (a dev overlay under a prod one).
+		var texts []compose.RawValue
+		for _, key := range []string{"entrypoint", "command"} {
+			texts = append(texts, s.RawTexts(key)...)
+		}
+		for _, rv := range texts {
+			msg, bad := devServerIn(rv.Text)
+			if !bad {
+				continue
 			}
 			sev, where := finding.Medium, ""
 			for _, pc := range s.Ports {
@@ -213,7 +219,7 @@ var _ = register(finding.Rule{
 					break
 				}
 			}
-			p.ReportSeverity(sev, p.svcAt(s, key), svcKey(s, "command"), fmt.Sprintf("service %s: %s%s", s.Name, msg, where))
+			p.ReportSeverity(sev, p.display(rv.Pos()), svcKey(s, "command"), fmt.Sprintf("service %s: %s%s", s.Name, msg, where))
 		}
 	})
 })

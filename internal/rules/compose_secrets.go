@@ -80,11 +80,21 @@ func literalComposeSecret(name, value string) bool {
 	if !secrets.SecretName(name) {
 		return false
 	}
+	if tokenKinds[strings.ToLower(strings.Trim(strings.TrimSpace(value), `"'`))] {
+		return false // STRATEGIES_ACCESS_TOKEN=jwt names a kind of token
+	}
 	if secrets.LiteralSecretValue(name, value) {
 		return true
 	}
 	v := strings.Trim(strings.TrimSpace(value), `"'`)
 	return v != "" && strings.Trim(v, "0123456789") == "" && passwordName(name)
+}
+
+// tokenKinds are values that say which kind of token or auth to use, not
+// a token.
+var tokenKinds = map[string]bool{
+	"jwt": true, "opaque": true, "bearer": true, "basic": true, "oauth": true, "oauth2": true,
+	"hmac": true, "hs256": true, "rs256": true, "es256": true, "md5": true, "scram-sha-256": true,
 }
 
 // passwordName is a name whose value is a password or secret itself (not
@@ -197,7 +207,7 @@ func defaultSeverity(v string) (finding.Severity, string) {
 		return finding.Medium, "a weak, well-known password"
 	}
 	if len(v) >= 16 && charClasses(v) >= 2 {
-		return finding.High, "a key that has leaked with the repository"
+		return finding.High, "a key, leaked with the repository,"
 	}
 	return finding.Medium, "a working password"
 }
