@@ -72,9 +72,9 @@ Honours DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.`,
 			if !engineOnly {
 				var r *finding.Result
 				if verify {
-					topts, err := vf.options(cfg, false)
-					if err != nil {
-						return err
+					topts, oerr := vf.options(cfg, false)
+					if oerr != nil {
+						return oerr
 					}
 					if len(topts.Keys) == 0 && len(topts.Identities) == 0 && len(cfg.Signatures.Images) == 0 {
 						return usageErr("--verify: nothing to verify against: add signatures: to .hardhull.yaml, or give --verify-key or --certificate-identity")

@@ -109,9 +109,6 @@ func isLegacy(root *yaml.Node) bool {
 	return svc
 }
 
-// legacyMsg is the one warning a v1 file gets.
-const legacyMsg = "legacy compose file format v1 (services at the top level, without `services:`): Docker Compose v2 rejects this file as it is; audited as the v2 file it converts to"
-
 // convertLegacy turns a v1 document into the v2 document it converts to:
 // the services move under `services:`, and the v1-only service keys take
 // their v2 form (net → network_mode, dockerfile → build.dockerfile,

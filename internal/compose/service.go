@@ -9,6 +9,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"gopkg.in/yaml.v3"
+
+	"github.com/hardhull/hardhull/internal/imageref"
 )
 
 // Service is one service of a loaded project: compose-go's effective
@@ -130,17 +132,7 @@ func IsDataStoreImage(ref string) bool {
 // imageName returns the lower-cased last path element of a reference's
 // repository, without tag or digest.
 func imageName(ref string) string {
-	ref = strings.ToLower(strings.TrimSpace(ref))
-	if i := strings.IndexByte(ref, '@'); i >= 0 {
-		ref = ref[:i]
-	}
-	if i := strings.LastIndexByte(ref, '/'); i >= 0 {
-		ref = ref[i+1:]
-	}
-	if i := strings.IndexByte(ref, ':'); i >= 0 {
-		ref = ref[:i]
-	}
-	return ref
+	return imageref.Name(ref)
 }
 
 // IsDataStore reports whether the service runs a database or cache: its

@@ -50,7 +50,7 @@ func (e *Entry) IsRegular() bool { return e.Type == TypeFile }
 
 func typeOf(h *tar.Header) Type {
 	switch h.Typeflag {
-	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse, tar.TypeCont:
+	case tar.TypeReg, tar.TypeGNUSparse, tar.TypeCont:
 		return TypeFile
 	case tar.TypeDir:
 		return TypeDir

@@ -42,7 +42,7 @@ func indexTar(ra io.ReaderAt, size int64) (*tarIndex, error) {
 		}
 		name := archivePath(h.Name)
 		switch h.Typeflag {
-		case tar.TypeReg, tar.TypeRegA:
+		case tar.TypeReg:
 			// archive/tar reads headers exactly, so the section reader's
 			// position after Next is where this member's data starts.
 			off, err := sr.Seek(0, io.SeekCurrent)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hardhull/hardhull/internal/imageref"
 	"github.com/hardhull/hardhull/internal/inventory"
 	"github.com/hardhull/hardhull/internal/osv"
 	"github.com/hardhull/hardhull/internal/vuln"
@@ -81,13 +82,7 @@ func ImagePurl(ref, digest string) string {
 	if !strings.HasPrefix(digest, "sha256:") {
 		return ""
 	}
-	name := ref
-	if i := strings.LastIndex(name, "/"); i >= 0 {
-		name = name[i+1:]
-	}
-	name, _, _ = strings.Cut(name, ":")
-	name, _, _ = strings.Cut(name, "@")
-	return purl.NewPackageURL(purl.TypeOCI, "", strings.ToLower(name), digest, nil, "").ToString()
+	return purl.NewPackageURL(purl.TypeOCI, "", imageref.Name(ref), digest, nil, "").ToString()
 }
 
 func pkgRef(i int) string { return fmt.Sprintf("pkg-%d", i) }

@@ -153,3 +153,20 @@ func TestSPDX(t *testing.T) {
 		t.Error("purl external ref missing")
 	}
 }
+
+func TestImagePurl(t *testing.T) {
+	d := "sha256:" + strings.Repeat("a", 64)
+	tests := []struct{ ref, digest, want string }{
+		{"app", d, "pkg:oci/app@" + d},
+		{"ghcr.io/o/App:1.2", d, "pkg:oci/app@" + d},
+		{"localhost:5000/team/app@" + d, d, "pkg:oci/app@" + d},
+		{"docker:app:1", d, "pkg:oci/docker@" + d},
+		{"oci:./layout:v1", d, "pkg:oci/layout@" + d},
+		{"app", "md5:x", ""},
+	}
+	for _, tt := range tests {
+		if got := ImagePurl(tt.ref, tt.digest); got != tt.want {
+			t.Errorf("ImagePurl(%q) = %q, want %q", tt.ref, got, tt.want)
+		}
+	}
+}

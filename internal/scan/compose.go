@@ -11,6 +11,7 @@ import (
 
 	"github.com/hardhull/hardhull/internal/compose"
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/imageref"
 	"github.com/hardhull/hardhull/internal/rules"
 )
 
@@ -18,10 +19,7 @@ import (
 var proxyImages = []string{"nginx", "traefik", "caddy", "haproxy", "envoy", "openresty", "jwilder/nginx-proxy", "nginxproxy/nginx-proxy"}
 
 func isProxyImage(img string) bool {
-	repo := img
-	if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
-		repo = repo[:i]
-	}
+	repo := imageref.Repository(img)
 	for _, p := range proxyImages {
 		if repo == p || strings.HasSuffix(repo, "/"+p) || strings.HasPrefix(filepath.Base(repo), p) {
 			return true

@@ -107,6 +107,7 @@ func (s Scanner) Scan(path string, content []byte) ([]Match, error) {
 		return nil, fmt.Errorf("scan %s: %w", path, err)
 	}
 	text := string(content)
+	//lint:ignore SA1019 gitleaks v8's Detect takes only detect.Fragment (a defined type, not an alias of sources.Fragment)
 	findings := d.Detect(detect.Fragment{Raw: narrow(text, d), FilePath: path})
 
 	lineStarts := lineOffsets(text)

@@ -39,11 +39,13 @@ func TestNarrowFindsWhatFullScanFinds(t *testing.T) {
 			b.WriteByte('\n')
 		}
 		text := b.String()
+		//lint:ignore SA1019 gitleaks v8's Detect takes only detect.Fragment
 		full := keyset(d.Detect(detect.Fragment{Raw: text}))
 		narrowed := narrow(text, d)
 		if len(narrowed) != len(text) && strings.Count(narrowed, "\n") != strings.Count(text, "\n") {
 			t.Fatal("narrowing changed the number of lines")
 		}
+		//lint:ignore SA1019 gitleaks v8's Detect takes only detect.Fragment
 		got := keyset(d.Detect(detect.Fragment{Raw: narrowed}))
 		for k := range full {
 			if !got[k] {

@@ -424,10 +424,7 @@ func (w *walker) compound(cmd syntax.Command, pipe, stage int) {
 		}()
 		if c.Variant != nil {
 			v := Word{Value: c.Variant.Value, Lit: true, Start: w.off(c.Variant.Pos()), End: w.off(c.Variant.End())}
-			args := []Word{v}
-			for i := range as {
-				args = append(args, as[i])
-			}
+			args := append([]Word{v}, as...)
 			w.s.add(Command{Args: args, Start: v.Start, End: w.lastEnd(v, as), Pipeline: pipe, Stage: stage, Wrappers: w.wrappers}, w, w.depth, w.fx)
 		}
 	}

@@ -61,7 +61,7 @@ func TestBusyboxImageAndRun(t *testing.T) {
 		t.Errorf("second build returned %q", again)
 	}
 
-	ins, _, err := cli.ImageInspectWithRaw(context.Background(), img)
+	ins, err := cli.ImageInspect(context.Background(), img)
 	if err != nil {
 		t.Fatal(err)
 	}
