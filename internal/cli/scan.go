@@ -205,12 +205,11 @@ func scanWithin(ctx context.Context, timeout time.Duration, opts scan.Options) (
 
 // scanProgress is a one-line counter on stderr for long scans.
 type scanProgress struct {
-	w          io.Writer
-	on         bool
-	start, at  time.Time
-	mu         sync.Mutex
-	shown      bool
-	lastD, all int
+	w         io.Writer
+	on        bool
+	start, at time.Time
+	mu        sync.Mutex
+	shown     bool
 }
 
 func newScanProgress(w io.Writer, on bool) *scanProgress {

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -15,17 +14,6 @@ import (
 // Evidence of the compose rules, service by service. A value written as
 // ${VAR} that the project's environment leaves unset is the deployment's
 // to decide: the item is UNKNOWN for that service, never PASS.
-
-// argvText renders a compose command (an argv list, as compose-go loads
-// it) in exec form, so the shell view reads `bash -c '...'` with its
-// quoting intact rather than re-splitting the joined words.
-func argvText(argv []string) string {
-	b, err := json.Marshal(argv)
-	if err != nil {
-		return strings.Join(argv, " ")
-	}
-	return string(b)
-}
 
 // rawInterpolated reports whether a service key is written with ${VAR}.
 func rawInterpolated(s compose.Service, keys ...string) (compose.RawValue, bool) {
