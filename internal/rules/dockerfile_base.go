@@ -203,6 +203,8 @@ var _ = register(finding.Rule{
 // python:3.12-slim), and how the family spells it in general. The advice
 // never composes a tag from any other tag: python:3-bullseye becomes
 // python:3-slim-bullseye, not -bullseye-slim, and only the family knows.
+// Ubuntu is absent: its image is already minimal, has no -slim variant, and
+// the advice must not move the image to another distribution.
 var slimVariants = map[string]struct{ suffix, family string }{
 	"python": {"-slim", "python:<version>-slim"}, "node": {"-slim", "node:<version>-slim"},
 	"ruby": {"-slim", "ruby:<version>-slim"}, "perl": {"-slim", "perl:<version>-slim"},
@@ -211,7 +213,7 @@ var slimVariants = map[string]struct{ suffix, family string }{
 	"debian": {"-slim", "debian:<release>-slim"}, "golang": {"", "golang in a builder stage with a distroless or scratch runtime"},
 	"rust": {"-slim", "rust:<version>-slim"}, "elixir": {"-slim", "elixir:<version>-slim"}, "erlang": {"-slim", "erlang:<version>-slim"},
 	"haskell": {"-slim", "haskell:<version>-slim"}, "buildpack-deps": {"", "a language -slim image"},
-	"ubuntu": {"", "debian:<release>-slim or a distroless image"}, "maven": {"", "eclipse-temurin:<version>-jre for the runtime"},
+	"maven":  {"", "eclipse-temurin:<version>-jre for the runtime"},
 	"gradle": {"", "eclipse-temurin:<version>-jre for the runtime"},
 }
 

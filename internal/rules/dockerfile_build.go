@@ -259,19 +259,32 @@ var _ = register(finding.Rule{
 				continue
 			}
 			mounts := cacheMounts(in)
+			at := aptUpdateAt(p, in)
 			switch {
 			case mounts["/var/lib/apt/lists"]:
 				continue
 			case mounts["/var/lib/apt"] && (mounts["/var/cache/apt"] || !keepsDebs):
 				continue
 			case mounts["/var/lib/apt"]:
-				p.Report(p.At(in), "apt-lists:"+in.Key(), "apt lists are in a cache mount, but with docker-clean removed the downloaded packages in /var/cache/apt stay in the layer")
+				p.Report(at, "apt-lists:"+in.Key(), "apt lists are in a cache mount, but with docker-clean removed the downloaded packages in /var/cache/apt stay in the layer")
 				continue
 			}
-			p.Report(p.At(in), "apt-lists:"+in.Key(), "apt-get update without removing /var/lib/apt/lists in the same RUN")
+			p.Report(at, "apt-lists:"+in.Key(), "apt-get update without removing /var/lib/apt/lists in the same RUN")
 		}
 	}
 })
+
+// aptUpdateAt locates the RUN's first `apt-get update` (or `apt update`),
+// which may sit lines below the RUN keyword inside an if block; the RUN's
+// own line when the shell parse does not find it.
+func aptUpdateAt(p *Pass, in *dockerfile.Instruction) finding.Location {
+	for _, c := range in.Shell().Commands {
+		if prog := c.Program(); (prog == "apt-get" || prog == "apt") && c.Has("update") {
+			return p.AtCommand(in, c)
+		}
+	}
+	return p.At(in)
+}
 
 // distClean reports `apt-get dist-clean` (or distclean, apt 2.7+), which
 // removes the lists with the package cache.
