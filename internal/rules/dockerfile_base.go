@@ -248,6 +248,9 @@ var _ = register(finding.Rule{
 	Bad:       []finding.Example{dfEx("FROM python:3.12\nUSER 1000\n")},
 	Good:      []finding.Example{dfEx("FROM python:3.12 AS build\nRUN pip wheel -w /w flask\nFROM python:3.12-slim\nCOPY --from=build /w /w\nUSER 1000\n")},
 }, func(p *Pass) {
+	if p.DevImage() {
+		return // a development image: its tooling is the point
+	}
 	s := p.Final
 	for _, st := range s.Chain() {
 		if st.Parent != nil {
