@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/dockerfile"
@@ -219,11 +220,30 @@ func wrapperUser(c shell.Command) (wrapper, user string, ok bool) {
 }
 
 // targetLabel names the stage being judged: "the final stage (stage 2)",
-// or "deploy target dev" for another stage that ships.
+// or "deploy target dev" for another stage that ships, naming the compose
+// services whose build target it is.
 func targetLabel(p *Pass) string {
 	s := p.Final
 	if s == p.Dockerfile.Stages[len(p.Dockerfile.Stages)-1] {
 		return fmt.Sprintf("the final stage (%s)", stageLabel(s.Name, s.Index))
 	}
-	return "deploy target " + strings.TrimPrefix(stageLabel(s.Name, s.Index), "stage ")
+	label := "deploy target " + strings.TrimPrefix(stageLabel(s.Name, s.Index), "stage ")
+	// Say who picks it: a compose build's target: names this stage.
+	var svcs []string
+	for _, l := range p.Links {
+		if l.Service != "" && !slices.Contains(svcs, l.Service) {
+			svcs = append(svcs, l.Service)
+		}
+	}
+	if len(svcs) > 0 {
+		label += fmt.Sprintf(" (the compose target of %s %s)", plural0(len(svcs), "service"), strings.Join(svcs, ", "))
+	}
+	return label
+}
+
+func plural0(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
