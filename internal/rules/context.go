@@ -378,15 +378,29 @@ var _ = register(finding.Rule{
 	Rationale: "`.env` in .dockerignore excludes only ./.env; app/.env is still sent and copied. The builder's patterns are anchored at the context root.",
 	Fix:       "Use **/ patterns (**/.env, **/*.pem) for files that can appear in any directory.",
 	Bad:       []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY main.py /app/\nUSER 1000\n", ".dockerignore": ".git\n*.pem\n", "main.py": "print(1)\n", "certs/tls.pem": "x\n"})},
-	Good:      []finding.Example{ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY main.py /app/\nUSER 1000\n", ".dockerignore": ".git\n*.pem\n**/*.pem\n", "main.py": "print(1)\n", "certs/tls.pem": "x\n"})},
+	Good: []finding.Example{
+		ctxEx(map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY main.py /app/\nUSER 1000\n", ".dockerignore": ".git\n*.pem\n**/*.pem\n", "main.py": "print(1)\n", "certs/tls.pem": "x\n"}),
+		{Files: map[string]string{"Dockerfile": "FROM python:3.12-slim\nCOPY main.py /app/\nUSER 1000\n", ".dockerignore": ".git\nDockerfile\n", "main.py": "print(1)\n", "db/Dockerfile": "FROM postgres:16\n"}, Note: "a nested Dockerfile let through holds no secret"},
+	},
 }, func(p *Pass) {
 	bc := p.Ext.Context
 	if bc == nil || bc.IgnoreFile == "" {
 		return
 	}
 	for _, ro := range bc.RootOnlyPatterns() {
+		// Only what leaks matters: a nested Dockerfile or coverage
+		// report let through is no exposure, a nested .env or key is.
+		var leaked []string
+		for _, f := range ro.Files {
+			if _, ok := secrets.SensitiveFile(f); ok {
+				leaked = append(leaked, f)
+			}
+		}
+		if len(leaked) == 0 {
+			continue
+		}
 		p.ReportFix(p.ignoreAt(ro.Pattern.Line), "root-only:"+ro.Pattern.Text,
-			fmt.Sprintf("pattern %q excludes only the context root, but %s still sent (%s)", ro.Pattern.Text, plural(len(ro.Files), "nested match is"), strings.Join(first(ro.Files, 3), ", ")),
+			fmt.Sprintf("pattern %q excludes only the context root, but %s still sent (%s)", ro.Pattern.Text, plural(len(leaked), "nested sensitive file is"), strings.Join(first(leaked, 3), ", ")),
 			fmt.Sprintf("add %s to .dockerignore", ro.Suggestion))
 	}
 })

@@ -203,6 +203,8 @@ var _ = register(finding.Rule{
 // python:3.12-slim), and how the family spells it in general. The advice
 // never composes a tag from any other tag: python:3-bullseye becomes
 // python:3-slim-bullseye, not -bullseye-slim, and only the family knows.
+// Ubuntu is absent: its image is already minimal, has no -slim variant, and
+// the advice must not move the image to another distribution.
 var slimVariants = map[string]struct{ suffix, family string }{
 	"python": {"-slim", "python:<version>-slim"}, "node": {"-slim", "node:<version>-slim"},
 	"ruby": {"-slim", "ruby:<version>-slim"}, "perl": {"-slim", "perl:<version>-slim"},
@@ -211,7 +213,7 @@ var slimVariants = map[string]struct{ suffix, family string }{
 	"debian": {"-slim", "debian:<release>-slim"}, "golang": {"", "golang in a builder stage with a distroless or scratch runtime"},
 	"rust": {"-slim", "rust:<version>-slim"}, "elixir": {"-slim", "elixir:<version>-slim"}, "erlang": {"-slim", "erlang:<version>-slim"},
 	"haskell": {"-slim", "haskell:<version>-slim"}, "buildpack-deps": {"", "a language -slim image"},
-	"ubuntu": {"", "debian:<release>-slim or a distroless image"}, "maven": {"", "eclipse-temurin:<version>-jre for the runtime"},
+	"maven":  {"", "eclipse-temurin:<version>-jre for the runtime"},
 	"gradle": {"", "eclipse-temurin:<version>-jre for the runtime"},
 }
 
@@ -246,6 +248,9 @@ var _ = register(finding.Rule{
 	Bad:       []finding.Example{dfEx("FROM python:3.12\nUSER 1000\n")},
 	Good:      []finding.Example{dfEx("FROM python:3.12 AS build\nRUN pip wheel -w /w flask\nFROM python:3.12-slim\nCOPY --from=build /w /w\nUSER 1000\n")},
 }, func(p *Pass) {
+	if p.DevImage() {
+		return // a development image: its tooling is the point
+	}
 	s := p.Final
 	for _, st := range s.Chain() {
 		if st.Parent != nil {
@@ -274,12 +279,45 @@ var _ = register(finding.Rule{
 	Checklist: []string{"build.slim-base"},
 	Rationale: "The seed notes Alpine is smaller but musl breaks many Python wheels: builds compile from source, pulling compilers into the image.",
 	Fix:       "Prefer python:3.x-slim unless every dependency ships musllinux wheels.",
-	Bad:       []finding.Example{dfEx("FROM python:3.12-alpine\nUSER 1000\n")},
-	Good:      []finding.Example{dfEx("FROM python:3.12-slim\nUSER 1000\n")},
+	Bad: []finding.Example{
+		dfEx("FROM python:3.12-alpine\nRUN pip install --no-cache-dir fastapi\nUSER 1000\n"),
+		dfEx("FROM python:3.12-alpine\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --frozen\nUSER 1000\n"),
+	},
+	Good: []finding.Example{
+		dfEx("FROM python:3.12-slim\nRUN pip install --no-cache-dir fastapi\nUSER 1000\n"),
+		{Files: map[string]string{"Dockerfile": "FROM python:3-alpine\nCOPY webserver.py /\nUSER 1000\nCMD [\"python\", \"/webserver.py\"]\n"}, Note: "nothing installs Python packages: no wheel is built"},
+	},
 }, func(p *Pass) {
+	// musl matters only when packages are installed: a stdlib-only
+	// script on python:alpine builds no wheel.
+	if !installsPythonPackages(p.Final.Chain()) {
+		return
+	}
 	for _, st := range p.Final.Chain() {
 		if b, ok := parseBase(st); ok && b.Repo == "python" && strings.Contains(b.Tag, "alpine") {
 			p.Report(fromAt(p, st), "from:"+st.Base, fmt.Sprintf("%s: Python on musl often compiles wheels from source", st.Image))
 		}
 	}
 })
+
+// installsPythonPackages reports a pip, uv, poetry, pipenv or pdm install
+// in any RUN of the chain.
+func installsPythonPackages(chain []*dockerfile.Stage) bool {
+	for _, st := range chain {
+		for _, in := range st.Find("run") {
+			for _, sc := range in.Shell().Commands {
+				c := sc.Values()
+				if isPipInstall(c) {
+					return true
+				}
+				switch program(c) {
+				case "uv", "poetry", "pipenv", "pdm":
+					if hasWord(c, "install") || hasWord(c, "sync") || hasWord(c, "add") {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}

@@ -82,6 +82,9 @@ var _ = register(finding.Rule{
 		dfEx("FROM python:3.12-alpine\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install --no-cache-dir psycopg && apk del .build-deps\nUSER 1000\n"),
 	},
 }, func(p *Pass) {
+	if p.DevImage() {
+		return // a development image: its tooling is the point
+	}
 	for _, st := range p.Final.Chain() {
 		for _, in := range st.Find("run") {
 			cmds := words(in)
@@ -207,6 +210,9 @@ var _ = register(finding.Rule{
 		{Files: map[string]string{"Dockerfile": "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y build-essential\nFROM debian:12-slim\nCOPY --from=build /usr/bin/make /usr/bin/make\nUSER 1000\n"}, Note: "a builder stage does not ship"},
 	},
 }, func(p *Pass) {
+	if p.DevImage() {
+		return // a development image: its tooling is the point
+	}
 	// Builder stages do not ship: what they install is their business.
 	for _, s := range p.Final.Chain() {
 		for _, in := range s.Find("run") {
@@ -247,6 +253,9 @@ var _ = register(finding.Rule{
 		dfEx("FROM debian:13-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get dist-clean\nUSER 1000\n"),
 	},
 }, func(p *Pass) {
+	if p.DevImage() {
+		return // a development image: its tooling is the point
+	}
 	keepsDebs := false // docker-clean removed: apt keeps downloaded .debs
 	for _, st := range p.Final.Chain() {
 		for _, in := range st.Find("run") {
@@ -259,19 +268,32 @@ var _ = register(finding.Rule{
 				continue
 			}
 			mounts := cacheMounts(in)
+			at := aptUpdateAt(p, in)
 			switch {
 			case mounts["/var/lib/apt/lists"]:
 				continue
 			case mounts["/var/lib/apt"] && (mounts["/var/cache/apt"] || !keepsDebs):
 				continue
 			case mounts["/var/lib/apt"]:
-				p.Report(p.At(in), "apt-lists:"+in.Key(), "apt lists are in a cache mount, but with docker-clean removed the downloaded packages in /var/cache/apt stay in the layer")
+				p.Report(at, "apt-lists:"+in.Key(), "apt lists are in a cache mount, but with docker-clean removed the downloaded packages in /var/cache/apt stay in the layer")
 				continue
 			}
-			p.Report(p.At(in), "apt-lists:"+in.Key(), "apt-get update without removing /var/lib/apt/lists in the same RUN")
+			p.Report(at, "apt-lists:"+in.Key(), "apt-get update without removing /var/lib/apt/lists in the same RUN")
 		}
 	}
 })
+
+// aptUpdateAt locates the RUN's first `apt-get update` (or `apt update`),
+// which may sit lines below the RUN keyword inside an if block; the RUN's
+// own line when the shell parse does not find it.
+func aptUpdateAt(p *Pass, in *dockerfile.Instruction) finding.Location {
+	for _, c := range in.Shell().Commands {
+		if prog := c.Program(); (prog == "apt-get" || prog == "apt") && c.Has("update") {
+			return p.AtCommand(in, c)
+		}
+	}
+	return p.At(in)
+}
 
 // distClean reports `apt-get dist-clean` (or distclean, apt 2.7+), which
 // removes the lists with the package cache.
@@ -326,6 +348,9 @@ var _ = register(finding.Rule{
 		dfEx("FROM python:3.12-slim\nRUN PIP_NO_CACHE_DIR=1 pip install fastapi && pipx install ruff\nUSER 1000\n"),
 	},
 }, func(p *Pass) {
+	if p.DevImage() {
+		return // a development image: its tooling is the point
+	}
 	for _, st := range p.Final.Chain() {
 		if envSet(st, "PIP_NO_CACHE_DIR") {
 			return

@@ -28,6 +28,9 @@ var _ = register(finding.Rule{
 		}, Note: "the service that builds it declares a healthcheck"},
 	},
 }, func(p *Pass) {
+	if p.DevImage() {
+		return // a development image: its tooling is the point
+	}
 	if p.Final.Last("healthcheck") != nil {
 		return
 	}

@@ -2,10 +2,12 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
+	"github.com/hardhull/hardhull/internal/shell"
 )
 
 // IsRootUser reports whether a USER / `user:` / config User value means
@@ -135,6 +137,9 @@ var stepDownImages = map[string]string{
 func stepsDown(s *dockerfile.Stage) (string, bool) {
 	for _, in := range runCommands(s) {
 		for _, c := range in.Shell().Commands {
+			if w, user, ok := wrapperUser(c); ok {
+				return fmt.Sprintf("%s drops to %s before %s", w, user, c.Program()), true
+			}
 			for _, w := range c.Wrappers {
 				switch w {
 				case "gosu", "su-exec", "setpriv", "chpst", "s6-setuidgid", "su -c", "runuser -c", "runuser":
@@ -159,12 +164,86 @@ func stepsDown(s *dockerfile.Stage) (string, bool) {
 	return fmt.Sprintf("the %s image's entrypoint drops to the %s user (gosu)", b.Repo, user), true
 }
 
+// wrapperUser finds, among the wrappers a command was started through as
+// written, one that switches to a named user that is not root: sudo -u X,
+// gosu X, su-exec X, setpriv --reuid X, runuser -u X, chroot --userspec X.
+func wrapperUser(c shell.Command) (wrapper, user string, ok bool) {
+	n := len(c.Words) - len(c.Args)
+	if n <= 0 {
+		return "", "", false
+	}
+	ws := make([]string, n)
+	for i, w := range c.Words[:n] {
+		ws[i] = w.Value
+	}
+	// opt returns the value of a -u X / --user X / --user=X option among
+	// the words that follow the wrapper, stopping at its first operand.
+	opt := func(rest []string, names ...string) string {
+		for i := 0; i < len(rest); i++ {
+			v := rest[i]
+			if !strings.HasPrefix(v, "-") || v == "--" {
+				return ""
+			}
+			for _, name := range names {
+				if v == name && i+1 < len(rest) {
+					return rest[i+1]
+				}
+				if val, found := strings.CutPrefix(v, name+"="); found && strings.HasPrefix(name, "--") {
+					return val
+				}
+			}
+		}
+		return ""
+	}
+	for i, w := range ws {
+		rest := ws[i+1:]
+		var u string
+		switch prog := shell.Base(w); prog {
+		case "sudo", "doas":
+			u, wrapper = opt(rest, "-u", "--user"), prog+" -u"
+		case "gosu", "su-exec":
+			if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+				u, wrapper = strings.SplitN(rest[0], ":", 2)[0], prog
+			}
+		case "setpriv":
+			u, wrapper = opt(rest, "--reuid"), "setpriv --reuid"
+		case "runuser":
+			u, wrapper = opt(rest, "-u", "--user"), "runuser -u"
+		case "chroot":
+			u, wrapper = strings.SplitN(opt(rest, "--userspec"), ":", 2)[0], "chroot --userspec"
+		}
+		if u != "" && !IsRootUser(u) {
+			return wrapper, u, true
+		}
+	}
+	return "", "", false
+}
+
 // targetLabel names the stage being judged: "the final stage (stage 2)",
-// or "deploy target dev" for another stage that ships.
+// or "deploy target dev" for another stage that ships, naming the compose
+// services whose build target it is.
 func targetLabel(p *Pass) string {
 	s := p.Final
 	if s == p.Dockerfile.Stages[len(p.Dockerfile.Stages)-1] {
 		return fmt.Sprintf("the final stage (%s)", stageLabel(s.Name, s.Index))
 	}
-	return "deploy target " + strings.TrimPrefix(stageLabel(s.Name, s.Index), "stage ")
+	label := "deploy target " + strings.TrimPrefix(stageLabel(s.Name, s.Index), "stage ")
+	// Say who picks it: a compose build's target: names this stage.
+	var svcs []string
+	for _, l := range p.Links {
+		if l.Service != "" && !slices.Contains(svcs, l.Service) {
+			svcs = append(svcs, l.Service)
+		}
+	}
+	if len(svcs) > 0 {
+		label += fmt.Sprintf(" (the compose target of %s %s)", plural0(len(svcs), "service"), strings.Join(svcs, ", "))
+	}
+	return label
+}
+
+func plural0(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }

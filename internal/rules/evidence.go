@@ -51,6 +51,8 @@ func minimalBase(img string) (minimal, known bool) {
 	switch {
 	case isSlimTag(b.Tag),
 		repo == "alpine" || repo == "busybox" || strings.HasSuffix(repo, "/alpine") || strings.HasSuffix(repo, "/busybox"),
+		// Ubuntu's official image is itself the minimal one: no -slim exists.
+		repo == "ubuntu",
 		strings.Contains(repo, "distroless"), strings.HasPrefix(repo, "cgr.dev/chainguard/"),
 		strings.HasSuffix(repo, "/ubi-minimal") || strings.HasSuffix(repo, "/ubi-micro") ||
 			strings.HasSuffix(repo, "/ubi8-minimal") || strings.HasSuffix(repo, "/ubi9-minimal") || strings.HasSuffix(repo, "/ubi9-micro"):

@@ -115,3 +115,29 @@ func FuzzStripStrings(f *testing.F) {
 		}
 	})
 }
+
+func TestWrapperUser(t *testing.T) {
+	for _, tc := range []struct{ src, wrapper, user string }{
+		{`sudo -E -u discourse -H ruby script/docker_test.rb`, "sudo -u", "discourse"},
+		{`sudo --user=app uvicorn main:app`, "sudo -u", "app"},
+		{`exec gosu redis:redis redis-server`, "gosu", "redis"},
+		{`su-exec 1000 node server.js`, "su-exec", "1000"},
+		{`setpriv --reuid=1000 --regid=1000 --init-groups python app.py`, "setpriv --reuid", "1000"},
+		{`runuser -u app -- npm start`, "runuser -u", "app"},
+		{`chroot --userspec=app:app / uvicorn main:app`, "chroot --userspec", "app"},
+		{`sudo uvicorn main:app`, "", ""},
+		{`sudo -u root uvicorn main:app`, "", ""},
+		{`gosu 0 uvicorn main:app`, "", ""},
+		{`uvicorn main:app`, "", ""},
+	} {
+		var w, u string
+		for _, c := range shell.Parse(tc.src).Commands {
+			if cw, cu, ok := wrapperUser(c); ok {
+				w, u = cw, cu
+			}
+		}
+		if w != tc.wrapper || u != tc.user {
+			t.Errorf("%s: got (%q, %q), want (%q, %q)", tc.src, w, u, tc.wrapper, tc.user)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"strings"
+
 	"github.com/hardhull/hardhull/internal/dockerfile"
 	"github.com/hardhull/hardhull/internal/finding"
 )
@@ -78,6 +80,23 @@ func (p *Pass) ReportFix(loc finding.Location, key, msg, fix string) {
 func (p *Pass) ReportSeverity(sev finding.Severity, loc finding.Location, key, msg string) {
 	p.ReportFix(loc, key, msg, "")
 	p.findings[len(p.findings)-1].Severity = sev
+}
+
+// DevImage reports a Dockerfile under a .devcontainer/ directory: a VS
+// Code development container, where compilers, caches and a full base are
+// the point, so the shipped-image hygiene rules (build tools, package
+// caches, slim base, healthcheck) skip it. Secret, supply-chain and
+// pinning rules still apply.
+func (p *Pass) DevImage() bool {
+	if p.Dockerfile == nil {
+		return false
+	}
+	for _, seg := range strings.Split(strings.ReplaceAll(p.Dockerfile.Path, `\`, "/"), "/") {
+		if seg == ".devcontainer" {
+			return true
+		}
+	}
+	return false
 }
 
 // At locates an instruction of the pass's Dockerfile.

@@ -599,6 +599,12 @@ func (s *Script) unwrap(c Command, depth int) {
 			rest = skipOpts(rest, "-a")
 		case "nice":
 			rest = skipOpts(rest, "-n")
+		case "chroot":
+			// chroot [--userspec U:G] NEWROOT [COMMAND]: the command runs
+			// in NEWROOT.
+			if rest = skipOpts(rest, "--userspec", "--groups"); len(rest) > 0 {
+				rest = rest[1:]
+			}
 		case "command", "time", "nohup", "builtin", "eatmydata", "tini", "dumb-init":
 			rest = skipOpts(rest)
 		case "env":

@@ -59,6 +59,7 @@ func TestParse(t *testing.T) {
 		{"heredoc to bash", "bash -e <<'EOF'\napk add x\nEOF", []string{"bash -e", "apk add x"}},
 		{"heredoc to a file is data", "cat <<EOF > /etc/x.conf\napk add x\nEOF", []string{"cat"}},
 		{"runuser --", `runuser -u app -- npm ci`, []string{"[runuser] npm ci"}},
+		{"chroot userspec", `chroot --userspec=app:app / uvicorn main:app`, []string{"[chroot] uvicorn main:app"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := render(Parse(tc.src))
