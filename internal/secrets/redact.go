@@ -22,6 +22,9 @@ const maxStars = 32
 //
 // Lengths count runes, so multi-byte text is never cut inside a character, and
 // kept characters that are not visible (newlines, control bytes) are starred.
+// A structured value (a connection string, key=value pairs, a URL) keeps
+// no tail: its secret is one field of it, often the last
+// (`Server=db;Password=...;`), and its end would show part of it.
 func Redact(s string) string {
 	if s == "" {
 		return ""
@@ -40,6 +43,9 @@ func Redact(s string) string {
 		head, tail = 2, 2
 	default:
 		head, tail = 4, 4
+	}
+	if strings.ContainsAny(s, "=;@") {
+		tail = 0
 	}
 	stars := min(n-head-tail, maxStars)
 	var b strings.Builder

@@ -20,6 +20,8 @@ func TestRedact(t *testing.T) {
 		{"\n---BEGIN KEY---abcdefgh\n", "*---*****************fgh*"},
 		// Runes, not bytes: multi-byte characters are never split.
 		{"пароль-пароль-пароль", "паро************роль"},
+		// A connection string keeps no tail: its password is often last.
+		{"Server=db;User=sa;Password=NDC_l0nd0n;", "Serv********************************"},
 	}
 	for _, tt := range tests {
 		if got := Redact(tt.in); got != tt.want {
