@@ -130,6 +130,9 @@ var sensitiveHostPaths = []string{"/", "/etc", "/proc", "/sys", "/boot", "/dev",
 // SensitiveHostPath reports whether mounting a host path exposes the host.
 func SensitiveHostPath(src string) bool {
 	c := path.Clean(src)
+	if harmlessHostFiles[c] {
+		return false
+	}
 	for _, s := range sensitiveHostPaths {
 		if c == s || (s != "/" && strings.HasPrefix(c, s+"/") && (s == "/etc" || s == "/proc" || s == "/sys" || s == "/boot" || s == "/var/lib/docker" || s == "/root")) {
 			return true
@@ -137,6 +140,10 @@ func SensitiveHostPath(src string) bool {
 	}
 	return false
 }
+
+// harmlessHostFiles are files under /etc that containers commonly share to
+// follow the host's clock zone: they hold no secret and grant nothing.
+var harmlessHostFiles = map[string]bool{"/etc/localtime": true, "/etc/timezone": true}
 
 // DockerSocket reports a mount of the engine's API socket.
 func DockerSocket(src string) bool {
