@@ -173,7 +173,7 @@ var _ = register(finding.Rule{
 				if pc.Target == e.port {
 					for _, loc := range p.portsAt(s, i, pc) {
 						p.Report(loc, svcKey(s, "debug:"+fmt.Sprint(e.port)),
-							fmt.Sprintf("service %s publishes %s on all interfaces: %s", s.Name, portDesc(pc), e.what))
+							fmt.Sprintf("service %s publishes %s on all interfaces: %s", s.Name, portDesc(s, pc), e.what))
 					}
 				}
 			}
@@ -202,7 +202,7 @@ var _ = register(finding.Rule{
 			if compose.PublishesOnAllInterfaces(pc) {
 				for _, loc := range p.portsAt(s, i, pc) {
 					p.Report(loc, svcKey(s, "admin:"+fmt.Sprint(pc.Target)),
-						fmt.Sprintf("service %s publishes the %s database console as %s on all interfaces", s.Name, ui, portDesc(pc)))
+						fmt.Sprintf("service %s publishes the %s database console as %s on all interfaces", s.Name, ui, portDesc(s, pc)))
 				}
 			}
 		}

@@ -45,7 +45,7 @@ var _ = register(finding.Rule{
 			}
 			for _, loc := range p.portsAt(s, i, pc) {
 				p.ReportSeverity(sev, loc, svcKey(s, "port:"+fmt.Sprint(pc.Target)),
-					fmt.Sprintf("datastore %s (%s) publishes %s %s", s.Name, datastoreWhat(s), portDesc(pc), where))
+					fmt.Sprintf("datastore %s (%s) publishes %s %s", s.Name, datastoreWhat(s), portDesc(s, pc), where))
 			}
 		}
 	})
@@ -75,7 +75,7 @@ var _ = register(finding.Rule{
 			}
 			for _, loc := range p.portsAt(s, i, pc) {
 				p.Report(loc, svcKey(s, "port:"+fmt.Sprint(pc.Target)),
-					fmt.Sprintf("service %s publishes %s on all host interfaces", s.Name, portDesc(pc)))
+					fmt.Sprintf("service %s publishes %s on all host interfaces", s.Name, portDesc(s, pc)))
 			}
 		}
 	})

@@ -135,7 +135,7 @@ func (p *Pass) display(pos compose.Position) finding.Location {
 
 // portDesc names a port as published: "host port 8090 (container port
 // 8080)", "port 5432", or an ephemeral host port.
-func portDesc(pc types.ServicePortConfig) string {
+func portDesc(s compose.Service, pc types.ServicePortConfig) string {
 	t := fmt.Sprint(pc.Target)
 	proto := ""
 	if pc.Protocol != "" && !strings.EqualFold(pc.Protocol, "tcp") {
@@ -143,6 +143,20 @@ func portDesc(pc types.ServicePortConfig) string {
 	}
 	switch pc.Published {
 	case "":
+		// `${PORT}:80` that nothing resolves reads as no host port: name
+		// the host side as written, not as ephemeral.
+		for _, rv := range s.RawItems("ports") {
+			text := strings.Trim(rv.Text, `"'`)
+			if i := strings.LastIndex(text, ":"); i > 0 && strings.Contains(text[:i], "${") {
+				if c, _, _ := strings.Cut(text[i+1:], "/"); c == t {
+					host := text[:i]
+					if j := strings.LastIndex(host, "}:"); j >= 0 {
+						host = host[j+2:] // an interface before it
+					}
+					return "host port " + host + proto + " (container port " + t + ", set by the deployment)"
+				}
+			}
+		}
 		return "container port " + t + proto + " on an ephemeral host port"
 	case t:
 		return "port " + t + proto

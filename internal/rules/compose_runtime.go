@@ -215,7 +215,7 @@ var _ = register(finding.Rule{
 			sev, where := finding.Medium, ""
 			for _, pc := range s.Ports {
 				if compose.PublishesOnAllInterfaces(pc) {
-					sev, where = finding.High, fmt.Sprintf(", published as %s on all interfaces", portDesc(pc))
+					sev, where = finding.High, fmt.Sprintf(", published as %s on all interfaces", portDesc(s, pc))
 					break
 				}
 			}
