@@ -408,6 +408,18 @@ func (s Service) UnresolvedText(text string) bool {
 // written, in merge order across files; mapping entries are left out.
 func (s Service) RawItems(key string) []RawValue {
 	var out []RawValue
+	s.eachItem(key, func(file string, _, it *yaml.Node) {
+		if it.Kind == yaml.ScalarNode {
+			out = append(out, rawScalar(file, it))
+		}
+	})
+	return out
+}
+
+// eachItem calls fn for every entry of a list key of the service, in every
+// merged file that writes it, in merge order: item as written (for its
+// position), it with aliases resolved.
+func (s Service) eachItem(key string, fn func(file string, item, it *yaml.Node)) {
 	for _, l := range s.p.layers {
 		if l.root == nil {
 			continue
@@ -421,12 +433,11 @@ func (s Service) RawItems(key string) []RawValue {
 			continue
 		}
 		for _, item := range seq.Content {
-			if it := resolve(item); it != nil && it.Kind == yaml.ScalarNode {
-				out = append(out, rawScalar(l.file, it))
+			if it := resolve(item); it != nil {
+				fn(l.file, item, it)
 			}
 		}
 	}
-	return out
 }
 
 // ImageAsWritten is the service's image reference as the file writes it
@@ -588,56 +599,39 @@ func substituteSimple(s string, args map[string]string) (string, bool) {
 func (s Service) PortPositions(pc types.ServicePortConfig) []Position {
 	target := strconv.FormatUint(uint64(pc.Target), 10)
 	var out []Position
-	for _, l := range s.p.layers {
-		if l.root == nil {
-			continue
-		}
-		h, d := descend(l.file, l.root, []string{"services", s.Name, "ports"})
-		if d != 3 {
-			continue
-		}
-		seq := resolve(h.val)
-		if seq == nil || seq.Kind != yaml.SequenceNode {
-			continue
-		}
-		for _, item := range seq.Content {
-			it := resolve(item)
-			if it == nil {
-				continue
+	s.eachItem("ports", func(file string, item, it *yaml.Node) {
+		var t, pub string
+		proto := "tcp"
+		switch it.Kind {
+		case yaml.ScalarNode:
+			v := s.p.interpolated(it.Value)
+			if i := strings.IndexByte(v, '/'); i >= 0 {
+				v, proto = v[:i], strings.ToLower(v[i+1:])
 			}
-			var t, pub string
-			proto := "tcp"
-			switch it.Kind {
-			case yaml.ScalarNode:
-				v := s.p.interpolated(it.Value)
-				if i := strings.IndexByte(v, '/'); i >= 0 {
-					v, proto = v[:i], strings.ToLower(v[i+1:])
-				}
-				parts := strings.Split(v, ":")
-				t = parts[len(parts)-1]
-				if len(parts) >= 2 {
-					pub = parts[len(parts)-2]
-				}
-			case yaml.MappingNode:
-				if _, v := mapGet(it, "target"); resolve(v) != nil {
-					t = s.p.interpolated(resolve(v).Value)
-				}
-				if _, v := mapGet(it, "published"); resolve(v) != nil {
-					pub = s.p.interpolated(resolve(v).Value)
-				}
-				if _, v := mapGet(it, "protocol"); resolve(v) != nil {
-					proto = strings.ToLower(resolve(v).Value)
-				}
+			parts := strings.Split(v, ":")
+			t = parts[len(parts)-1]
+			if len(parts) >= 2 {
+				pub = parts[len(parts)-2]
 			}
-			want := strings.ToLower(pc.Protocol)
-			if want == "" {
-				want = "tcp"
+		case yaml.MappingNode:
+			if _, v := mapGet(it, "target"); resolve(v) != nil {
+				t = s.p.interpolated(resolve(v).Value)
 			}
-			if proto == want && portIn(target, t) && (pub == pc.Published || pc.Published != "" && portIn(pc.Published, pub)) {
-				out = append(out, Position{File: l.file, Line: item.Line, Column: item.Column})
+			if _, v := mapGet(it, "published"); resolve(v) != nil {
+				pub = s.p.interpolated(resolve(v).Value)
+			}
+			if _, v := mapGet(it, "protocol"); resolve(v) != nil {
+				proto = strings.ToLower(resolve(v).Value)
 			}
 		}
-	}
+		want := strings.ToLower(pc.Protocol)
+		if want == "" {
+			want = "tcp"
+		}
+		if proto == want && portIn(target, t) && (pub == pc.Published || pc.Published != "" && portIn(pc.Published, pub)) {
+			out = append(out, Position{File: file, Line: item.Line, Column: item.Column})
+		}
+	})
 	return out
 }
 
@@ -716,44 +710,27 @@ func (s Service) RawTexts(key string) []RawValue {
 func (s Service) VolumePositions(target string) []Position {
 	target = filepath.Clean(target)
 	var out []Position
-	for _, l := range s.p.layers {
-		if l.root == nil {
-			continue
-		}
-		h, d := descend(l.file, l.root, []string{"services", s.Name, "volumes"})
-		if d != 3 {
-			continue
-		}
-		seq := resolve(h.val)
-		if seq == nil || seq.Kind != yaml.SequenceNode {
-			continue
-		}
-		for _, item := range seq.Content {
-			it := resolve(item)
-			if it == nil {
-				continue
+	s.eachItem("volumes", func(file string, item, it *yaml.Node) {
+		t := ""
+		switch it.Kind {
+		case yaml.ScalarNode:
+			parts := strings.Split(s.p.interpolated(it.Value), ":")
+			switch {
+			case len(parts) >= 2 && strings.HasPrefix(parts[1], "/"):
+				t = parts[1]
+			case len(parts) >= 3 && len(parts[0]) == 1: // C:\src:/target on Windows
+				t = parts[2]
+			default:
+				t = parts[0] // an anonymous volume
 			}
-			t := ""
-			switch it.Kind {
-			case yaml.ScalarNode:
-				parts := strings.Split(s.p.interpolated(it.Value), ":")
-				switch {
-				case len(parts) >= 2 && strings.HasPrefix(parts[1], "/"):
-					t = parts[1]
-				case len(parts) >= 3 && len(parts[0]) == 1: // C:\src:/target on Windows
-					t = parts[2]
-				default:
-					t = parts[0] // an anonymous volume
-				}
-			case yaml.MappingNode:
-				if _, v := mapGet(it, "target"); resolve(v) != nil {
-					t = s.p.interpolated(resolve(v).Value)
-				}
-			}
-			if t != "" && filepath.Clean(t) == target {
-				out = append(out, Position{File: l.file, Line: item.Line, Column: item.Column})
+		case yaml.MappingNode:
+			if _, v := mapGet(it, "target"); resolve(v) != nil {
+				t = s.p.interpolated(resolve(v).Value)
 			}
 		}
-	}
+		if t != "" && filepath.Clean(t) == target {
+			out = append(out, Position{File: file, Line: item.Line, Column: item.Column})
+		}
+	})
 	return out
 }
