@@ -1,13 +1,8 @@
 package scan
 
 import (
-	"bufio"
-	"context"
-	"os"
 	"path/filepath"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -32,46 +27,26 @@ type checklistCase struct {
 // "|"), why. Lines starting with # are comments.
 func loadChecklistCases(t *testing.T) []checklistCase {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "checklist", "*.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	valid := []string{"PASS", "FAIL", "WARN", "UNKNOWN", "N/A", "MANUAL"}
 	var out []checklistCase
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
+	for _, row := range readCaseFiles(t, filepath.Join("testdata", "checklist", "*.tsv")) {
+		cols, where := row.cols, row.where
+		if len(cols) != 4 || strings.TrimSpace(cols[3]) == "" {
+			t.Fatalf("%s: want repo, item, verdict and why, tab-separated", where)
 		}
-		sc := bufio.NewScanner(f)
-		for n := 1; sc.Scan(); n++ {
-			text := sc.Text()
-			if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
-				continue
-			}
-			where := name + ":" + strconv.Itoa(n)
-			cols := strings.Split(text, "\t")
-			if len(cols) != 4 || strings.TrimSpace(cols[3]) == "" {
-				t.Fatalf("%s: want repo, item, verdict and why, tab-separated", where)
-			}
-			c := checklistCase{source: where, repo: cols[0], item: cols[1], verdicts: strings.Split(cols[2], "|"), why: cols[3]}
-			if finding.ChecklistItem(c.item) == nil {
-				t.Fatalf("%s: unknown checklist item %q", where, c.item)
-			}
-			for i, v := range c.verdicts {
-				if !slices.Contains(valid, v) {
-					t.Fatalf("%s: verdict %q", where, v)
-				}
-				if i > 0 && v == "PASS" {
-					t.Fatalf("%s: PASS can only be the verdict itself, never a stand-in", where)
-				}
-			}
-			out = append(out, c)
+		c := checklistCase{source: where, repo: cols[0], item: cols[1], verdicts: strings.Split(cols[2], "|"), why: cols[3]}
+		if finding.ChecklistItem(c.item) == nil {
+			t.Fatalf("%s: unknown checklist item %q", where, c.item)
 		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			t.Fatal(err)
+		for i, v := range c.verdicts {
+			if !slices.Contains(valid, v) {
+				t.Fatalf("%s: verdict %q", where, v)
+			}
+			if i > 0 && v == "PASS" {
+				t.Fatalf("%s: PASS can only be the verdict itself, never a stand-in", where)
+			}
 		}
+		out = append(out, c)
 	}
 	return out
 }
@@ -85,23 +60,16 @@ func TestCorpusChecklist(t *testing.T) {
 		t.Fatal("no checklist cases")
 	}
 	byRepo := map[string][]checklistCase{}
+	var repos []string
 	for _, c := range cases {
 		byRepo[c.repo] = append(byRepo[c.repo], c)
+		repos = append(repos, c.repo)
 	}
-	repos := make([]string, 0, len(byRepo))
-	for r := range byRepo {
-		repos = append(repos, r)
-	}
-	sort.Strings(repos)
 	var cat []*finding.Rule
 	for _, r := range rules.All() {
 		cat = append(cat, r.Rule)
 	}
-	for _, repo := range repos {
-		res, err := Scan(context.Background(), Options{Paths: []string{filepath.Join(root, repo)}})
-		if err != nil {
-			t.Fatalf("%s: %v", repo, err)
-		}
+	scanEachRepo(t, root, repos, func(repo, _ string, res *finding.Result) {
 		got := map[string]report.ChecklistEntry{}
 		for _, e := range report.ChecklistEntries(res, cat) {
 			got[e.Key] = e
@@ -112,5 +80,5 @@ func TestCorpusChecklist(t *testing.T) {
 				t.Errorf("%s: %s %s is %s (rules %v, evidence %v), want %s: %s", c.source, repo, c.item, e.Verdict, e.Rules, e.Evidence, strings.Join(c.verdicts, " or "), c.why)
 			}
 		}
-	}
+	})
 }

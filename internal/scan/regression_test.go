@@ -5,7 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,63 +29,94 @@ type regressionCase struct {
 	why    string
 }
 
-// loadRegression reads testdata/regression/*.tsv. Columns, tab-separated:
-// repo, file, line, rule, expect (fire | fire:SEVERITY | silent), why, and
-// an optional message substring. Lines starting with # are comments.
-func loadRegression(t *testing.T) []regressionCase {
+// tsvRow is one non-comment line of a hand-checked case file.
+type tsvRow struct {
+	where string // file:line, for failure messages
+	cols  []string
+}
+
+// readCaseFiles reads every tab-separated file matching glob, leaving out
+// blank lines and lines starting with #.
+func readCaseFiles(t *testing.T, glob string) []tsvRow {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "regression", "*.tsv"))
+	files, err := filepath.Glob(glob)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []regressionCase
+	var out []tsvRow
 	for _, name := range files {
 		f, err := os.Open(name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sc := bufio.NewScanner(f)
-		n := 0
-		for sc.Scan() {
-			n++
+		for n := 1; sc.Scan(); n++ {
 			text := sc.Text()
 			if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
 				continue
 			}
-			cols := strings.Split(text, "\t")
-			where := name + ":" + strconv.Itoa(n)
-			if len(cols) < 6 {
-				t.Fatalf("%s: want at least 6 tab-separated columns, got %d", where, len(cols))
-			}
-			line, err := strconv.Atoi(cols[2])
-			if err != nil {
-				t.Fatalf("%s: line %q: %v", where, cols[2], err)
-			}
-			c := regressionCase{source: where, repo: cols[0], file: cols[1], line: line, rule: cols[3], why: cols[5]}
-			exp, sev, hasSev := strings.Cut(cols[4], ":")
-			c.expect = exp
-			if exp != "fire" && exp != "silent" {
-				t.Fatalf("%s: expect %q: want fire, fire:SEVERITY or silent", where, cols[4])
-			}
-			if hasSev {
-				s, err := finding.ParseSeverity(sev)
-				if err != nil {
-					t.Fatalf("%s: %v", where, err)
-				}
-				c.sev, c.sevSet = s, true
-			}
-			if strings.TrimSpace(c.why) == "" {
-				t.Fatalf("%s: a case needs its reason", where)
-			}
-			if len(cols) > 6 {
-				c.msg = cols[6]
-			}
-			out = append(out, c)
+			out = append(out, tsvRow{where: name + ":" + strconv.Itoa(n), cols: strings.Split(text, "\t")})
 		}
 		f.Close()
 		if err := sc.Err(); err != nil {
 			t.Fatal(err)
 		}
+	}
+	return out
+}
+
+// scanEachRepo scans each named corpus repository on its own, as a user
+// scans its checkout, in a stable order.
+func scanEachRepo(t *testing.T, root string, repos []string, fn func(repo, dir string, res *finding.Result)) {
+	t.Helper()
+	repos = slices.Clone(repos)
+	slices.Sort(repos)
+	repos = slices.Compact(repos)
+	for _, repo := range repos {
+		dir := filepath.Join(root, repo)
+		res, err := Scan(context.Background(), Options{Paths: []string{dir}})
+		if err != nil {
+			t.Fatalf("%s: %v", repo, err)
+		}
+		fn(repo, dir, res)
+	}
+}
+
+// loadRegression reads testdata/regression/*.tsv. Columns, tab-separated:
+// repo, file, line, rule, expect (fire | fire:SEVERITY | silent), why, and
+// an optional message substring.
+func loadRegression(t *testing.T) []regressionCase {
+	t.Helper()
+	var out []regressionCase
+	for _, row := range readCaseFiles(t, filepath.Join("testdata", "regression", "*.tsv")) {
+		cols, where := row.cols, row.where
+		if len(cols) < 6 {
+			t.Fatalf("%s: want at least 6 tab-separated columns, got %d", where, len(cols))
+		}
+		line, err := strconv.Atoi(cols[2])
+		if err != nil {
+			t.Fatalf("%s: line %q: %v", where, cols[2], err)
+		}
+		c := regressionCase{source: where, repo: cols[0], file: cols[1], line: line, rule: cols[3], why: cols[5]}
+		exp, sev, hasSev := strings.Cut(cols[4], ":")
+		c.expect = exp
+		if exp != "fire" && exp != "silent" {
+			t.Fatalf("%s: expect %q: want fire, fire:SEVERITY or silent", where, cols[4])
+		}
+		if hasSev {
+			s, err := finding.ParseSeverity(sev)
+			if err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			c.sev, c.sevSet = s, true
+		}
+		if strings.TrimSpace(c.why) == "" {
+			t.Fatalf("%s: a case needs its reason", where)
+		}
+		if len(cols) > 6 {
+			c.msg = cols[6]
+		}
+		out = append(out, c)
 	}
 	return out
 }
@@ -99,20 +130,12 @@ func TestCorpusRegression(t *testing.T) {
 		t.Skip("no regression cases")
 	}
 	byRepo := map[string][]regressionCase{}
+	var repos []string
 	for _, c := range cases {
 		byRepo[c.repo] = append(byRepo[c.repo], c)
+		repos = append(repos, c.repo)
 	}
-	repos := make([]string, 0, len(byRepo))
-	for r := range byRepo {
-		repos = append(repos, r)
-	}
-	sort.Strings(repos)
-	for _, repo := range repos {
-		dir := filepath.Join(root, repo)
-		res, err := Scan(context.Background(), Options{Paths: []string{dir}})
-		if err != nil {
-			t.Fatalf("%s: %v", repo, err)
-		}
+	scanEachRepo(t, root, repos, func(repo, dir string, res *finding.Result) {
 		for _, c := range byRepo[repo] {
 			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(c.file))); err != nil {
 				t.Errorf("%s: %s/%s: %v", c.source, repo, c.file, err)
@@ -147,6 +170,6 @@ func TestCorpusRegression(t *testing.T) {
 				}
 			}
 		}
-	}
-	t.Logf("%d regression cases over %d repositories", len(cases), len(repos))
+	})
+	t.Logf("%d regression cases over %d repositories", len(cases), len(byRepo))
 }
